@@ -8,8 +8,23 @@ import unicodedata
 from anyascii import anyascii
 
 # Letters that Unicode decomposition does not fold to ASCII (FTS5's remove_diacritics misses them too).
-_EXTRA_FOLD = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss",
-                             "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "ħ": "h"})
+_EXTRA_FOLD = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+        "ħ": "h",
+    }
+)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 

@@ -1,0 +1,21 @@
+"""Storage backends behind one factory; SQLite (a single file, no server) is the default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import StoreError
+from .sqlite import SQLiteStore
+
+__all__ = ["SQLiteStore", "open_store"]
+
+
+def open_store(location: str | Path) -> SQLiteStore:
+    """Open the store at ``location``: a SQLite file path (created if absent) or ``:memory:``.
+
+    >>> store = open_store(":memory:")
+    """
+    text = str(location)
+    if text.startswith(("postgres://", "postgresql://")):
+        raise StoreError(f"{text}: this version stores in SQLite only; give a file path (e.g. newsloom.db)")
+    return SQLiteStore(text)

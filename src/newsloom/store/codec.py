@@ -1,0 +1,152 @@
+"""Row <-> dataclass conversion for the SQL stores (shared so every backend stores the same shapes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from typing import Any
+
+from ..models import (
+    Alias,
+    Article,
+    Claim,
+    DateValue,
+    Entity,
+    Event,
+    PublicationDate,
+    RemovedLine,
+    Story,
+    TemporalExpression,
+)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def temporal_to_json(items: tuple[TemporalExpression, ...]) -> str:
+    return json.dumps(
+        [
+            {
+                "text": t.text,
+                "start": t.start,
+                "end": t.end,
+                "kind": t.kind,
+                "value": {
+                    "start": t.value.start.isoformat(),
+                    "end": t.value.end.isoformat(),
+                    "granularity": t.value.granularity,
+                },
+            }
+            for t in items
+        ],
+        ensure_ascii=False,
+    )
+
+
+def temporal_from_json(raw: str) -> tuple[TemporalExpression, ...]:
+    out = []
+    for item in json.loads(raw):
+        value = item["value"]
+        out.append(
+            TemporalExpression(
+                text=item["text"],
+                start=item["start"],
+                end=item["end"],
+                kind=item["kind"],
+                value=DateValue(
+                    dt.date.fromisoformat(value["start"]),
+                    dt.date.fromisoformat(value["end"]),
+                    value["granularity"],
+                ),
+            )
+        )
+    return tuple(out)
+
+
+def article_row(article: Article, ingested_at: str) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "source": article.source,
+        "origin": article.origin,
+        "title": article.title,
+        "text": article.text,
+        "language": article.language,
+        "language_confidence": article.language_confidence,
+        "published": article.published.value.isoformat() if article.published.value else None,
+        "published_how": article.published.how,
+        "published_evidence": article.published.evidence,
+        "temporal": temporal_to_json(article.temporal),
+        "url": article.url,
+        "site": article.site,
+        "duplicate_of": article.duplicate_of,
+        "event_id": article.event_id,
+        "ingested_at": ingested_at,
+    }
+
+
+def article_from_row(row: sqlite3.Row, removed: tuple[RemovedLine, ...] = ()) -> Article:
+    return Article(
+        id=row["id"],
+        source=row["source"],
+        origin=row["origin"],
+        title=row["title"],
+        text=row["text"],
+        language=row["language"],
+        language_confidence=row["language_confidence"],
+        published=PublicationDate(_date(row["published"]), row["published_how"], row["published_evidence"]),
+        temporal=temporal_from_json(row["temporal"]),
+        removed=removed,
+        url=row["url"],
+        site=row["site"],
+        duplicate_of=row["duplicate_of"],
+        event_id=row["event_id"],
+    )
+
+
+def entity_from_row(row: sqlite3.Row) -> Entity:
+    aliases = tuple(Alias(a["text"], a["language"], a["count"]) for a in json.loads(row["aliases"]))
+    return Entity(row["id"], row["name"], row["type"], aliases, row["mention_count"])
+
+
+def aliases_to_json(entity: Entity) -> str:
+    return json.dumps(
+        [{"text": a.text, "language": a.language, "count": a.count} for a in entity.aliases],
+        ensure_ascii=False,
+    )
+
+
+def event_from_row(row: sqlite3.Row, article_ids: tuple[str, ...]) -> Event:
+    return Event(
+        id=row["id"],
+        title=row["title"],
+        start=_date(row["start"]),
+        end=_date(row["end"]),
+        article_ids=article_ids,
+        languages=tuple(json.loads(row["languages"])),
+        sources=row["sources"],
+        story_id=row["story_id"],
+        titles=json.loads(row["titles"]),
+        summary=row["summary"],
+    )
+
+
+def story_from_row(row: sqlite3.Row) -> Story:
+    return Story(row["id"], row["title"], tuple(json.loads(row["event_ids"])), row["summary"])
+
+
+def claim_from_row(row: sqlite3.Row) -> Claim:
+    return Claim(
+        id=row["id"],
+        article_id=row["article_id"],
+        event_id=row["event_id"],
+        speaker=row["speaker"],
+        speaker_entity_id=row["speaker_entity_id"],
+        quote=row["quote"],
+        stance=row["stance"],
+        kind=row["kind"],
+        start=row["start"],
+        end=row["end"],
+        claim_group_id=row["claim_group_id"],
+    )

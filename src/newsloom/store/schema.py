@@ -1,0 +1,114 @@
+"""SQLite schema, versioned with ``PRAGMA user_version``; each migration runs once, in order, in a transaction."""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: articles with audit trail, full-text search, duplicate signatures, analysis results.
+    """
+    CREATE TABLE articles (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,      -- arrival order, also the FTS rowid
+        id TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        language TEXT NOT NULL,
+        language_confidence REAL NOT NULL,
+        published TEXT,
+        published_how TEXT NOT NULL,
+        published_evidence TEXT NOT NULL DEFAULT '',
+        temporal TEXT NOT NULL DEFAULT '[]',        -- JSON list of temporal expressions
+        url TEXT,
+        site TEXT,
+        duplicate_of TEXT,
+        event_id TEXT,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_event ON articles(event_id);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE TABLE removed_lines (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        line_no INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        reason TEXT NOT NULL
+    );
+    CREATE INDEX removed_lines_article ON removed_lines(article_id);
+    -- Folded text (ours, because FTS5's folding misses Polish ł): rowid = articles.seq.
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TABLE signatures (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        signature BLOB NOT NULL
+    );
+    CREATE TABLE embeddings (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        vector BLOB NOT NULL
+    );
+    CREATE TABLE rejections (
+        origin TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE entities (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        aliases TEXT NOT NULL,                      -- JSON list of {text, language, count}
+        mention_count INTEGER NOT NULL
+    );
+    CREATE TABLE mentions (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        type TEXT NOT NULL,
+        key TEXT NOT NULL,
+        entity_id TEXT
+    );
+    CREATE INDEX mentions_article ON mentions(article_id);
+    CREATE INDEX mentions_entity ON mentions(entity_id);
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        start TEXT,
+        end TEXT,
+        languages TEXT NOT NULL,                    -- JSON list
+        sources INTEGER NOT NULL,
+        story_id TEXT,
+        titles TEXT NOT NULL DEFAULT '{}',          -- JSON {language: title}
+        summary TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE event_merges (
+        old_id TEXT PRIMARY KEY,
+        new_id TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        event_ids TEXT NOT NULL,                    -- JSON list in time order
+        summary TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE claims (
+        id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        event_id TEXT,
+        speaker TEXT NOT NULL,
+        speaker_entity_id TEXT,
+        quote TEXT NOT NULL,
+        stance TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        claim_group_id TEXT
+    );
+    CREATE INDEX claims_event ON claims(event_id);
+    CREATE TABLE state (
+        name TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

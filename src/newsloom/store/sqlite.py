@@ -1,0 +1,419 @@
+"""The default store: one SQLite file in WAL mode, schema migrations, folded full-text search.
+
+Writes go through :meth:`SQLiteStore.transaction`, so a batch lands whole or not at all: a crash mid-ingest loses
+nothing that was committed and leaves no partial article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import NotFound, StoreError
+from ..models import Article, Claim, Entity, Event, Mention, Rejected, RemovedLine, Story
+from ..text import fold
+from . import codec
+from .schema import MIGRATIONS, SCHEMA_VERSION
+
+_QUERY_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class SQLiteStore:
+    """Articles and everything derived from them in one SQLite file.
+
+    >>> store = SQLiteStore(":memory:")
+    >>> store.count_articles()
+    0
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            parent = Path(self.path).parent
+            if not parent.exists():
+                raise StoreError(f"{self.path}: folder {parent} does not exist")
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a newsloom database or damaged: {exc}") from exc
+
+    def _migrate(self) -> None:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this newsloom ({SCHEMA_VERSION}); upgrade it"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or roll back together."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # ---- articles -------------------------------------------------------------------------------------------
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` are already stored."""
+        wanted = list(ids)
+        found: set[str] = set()
+        for chunk in range(0, len(wanted), 500):
+            part = wanted[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            found.update(
+                r[0] for r in self.db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", part)
+            )
+        return found
+
+    def add_articles(self, articles: Sequence[Article], signatures: Mapping[str, bytes]) -> None:
+        """Store a batch with its removed lines, search index rows and duplicate signatures, in one transaction."""
+        stamp = _now()
+        with self.transaction():
+            for article in articles:
+                row = codec.article_row(article, stamp)
+                cursor = self.db.execute(
+                    f"INSERT INTO articles ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                    list(row.values()),
+                )
+                self.db.execute(
+                    "INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+                    (cursor.lastrowid, fold(article.title), fold(article.text)),
+                )
+                self.db.executemany(
+                    "INSERT INTO removed_lines (article_id, line_no, text, reason) VALUES (?, ?, ?, ?)",
+                    [(article.id, r.line_no, r.text, r.reason) for r in article.removed],
+                )
+                if article.id in signatures:
+                    self.db.execute(
+                        "INSERT INTO signatures (article_id, signature) VALUES (?, ?)",
+                        (article.id, signatures[article.id]),
+                    )
+
+    def add_rejections(self, rejected: Sequence[Rejected]) -> None:
+        stamp = _now()
+        with self.transaction():
+            self.db.executemany(
+                "INSERT INTO rejections (origin, stage, reason, at) VALUES (?, ?, ?, ?)",
+                [(r.origin, r.stage, r.reason, stamp) for r in rejected],
+            )
+
+    def rejections(self) -> list[Rejected]:
+        rows = self.db.execute("SELECT origin, stage, reason FROM rejections ORDER BY rowid")
+        return [Rejected(r["origin"], r["stage"], r["reason"]) for r in rows]
+
+    def count_articles(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def articles(
+        self,
+        *,
+        language: str | None = None,
+        event_id: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int | None = None,
+        with_removed: bool = False,
+    ) -> list[Article]:
+        """Articles in arrival order, optionally filtered."""
+        where, args = [], []
+        if language:
+            where.append("language = ?")
+            args.append(language)
+        if event_id:
+            where.append("event_id = ?")
+            args.append(event_id)
+        if ids is not None:
+            if not ids:
+                return []
+            where.append(f"id IN ({','.join('?' * len(ids))})")
+            args.extend(ids)
+        sql = "SELECT * FROM articles" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY seq"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        rows = self.db.execute(sql, args).fetchall()
+        return [codec.article_from_row(r, self.removed_lines(r["id"]) if with_removed else ()) for r in rows]
+
+    def article(self, article_id: str) -> Article:
+        """One article with its removed lines; ``NotFound`` if absent. A unique id prefix is accepted."""
+        rows = self.db.execute(
+            "SELECT * FROM articles WHERE id = ? OR id LIKE ? ORDER BY id = ? DESC LIMIT 2",
+            (article_id, f"{article_id}%", article_id),
+        ).fetchall()
+        if not rows or (len(rows) > 1 and rows[0]["id"] != article_id):
+            raise NotFound(
+                f"no article {article_id!r}" if not rows else f"article id {article_id!r} is ambiguous"
+            )
+        return codec.article_from_row(rows[0], self.removed_lines(rows[0]["id"]))
+
+    def removed_lines(self, article_id: str) -> tuple[RemovedLine, ...]:
+        rows = self.db.execute(
+            "SELECT line_no, text, reason FROM removed_lines WHERE article_id = ? ORDER BY line_no",
+            (article_id,),
+        )
+        return tuple(RemovedLine(r["line_no"], r["text"], r["reason"]) for r in rows)
+
+    def search(self, query: str, limit: int = 20) -> list[Article]:
+        """Full-text search with diacritics folded on both sides ("lodz" finds "Łódź"), best match first."""
+        terms = _QUERY_TOKEN.findall(fold(query))
+        if not terms:
+            return []
+        match = " ".join(f'"{t}"' for t in terms)
+        rows = self.db.execute(
+            "SELECT a.* FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts) LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [codec.article_from_row(r) for r in rows]
+
+    def signatures(self) -> Iterator[tuple[str, bytes]]:
+        """Duplicate-detection signatures in arrival order, to rebuild the index without rehashing."""
+        rows = self.db.execute(
+            "SELECT s.article_id, s.signature FROM signatures s JOIN articles a ON a.id = s.article_id ORDER BY a.seq"
+        )
+        for row in rows:
+            yield row[0], bytes(row[1])
+
+    def update_articles(self, updates: Mapping[str, Mapping[str, object]]) -> None:
+        """Set analysis columns (``event_id``, ``published``, ``published_how``, ``published_evidence``)."""
+        allowed = {"event_id", "published", "published_how", "published_evidence"}
+        with self.transaction():
+            for article_id, columns in updates.items():
+                bad = set(columns) - allowed
+                if bad:
+                    raise StoreError(f"cannot update article columns {sorted(bad)}")
+                assignments = ", ".join(f"{c} = ?" for c in columns)
+                self.db.execute(
+                    f"UPDATE articles SET {assignments} WHERE id = ?", [*columns.values(), article_id]
+                )
+
+    # ---- embeddings and state -------------------------------------------------------------------------------
+
+    def save_embeddings(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO embeddings (article_id, model, vector) VALUES (?, ?, ?)",
+                [(i, model, np.asarray(v, dtype=np.float32).tobytes()) for i, v in vectors.items()],
+            )
+
+    def embeddings(self, ids: Sequence[str], model: str) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for chunk in range(0, len(ids), 500):
+            part = list(ids[chunk : chunk + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.db.execute(
+                f"SELECT article_id, vector FROM embeddings WHERE model = ? AND article_id IN ({marks})",
+                [model, *part],
+            )
+            out.update((r[0], np.frombuffer(r[1], dtype=np.float32)) for r in rows)
+        return out
+
+    def get_state(self, name: str) -> bytes | None:
+        row = self.db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def set_state(self, name: str, value: bytes) -> None:
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO state (name, value) VALUES (?, ?)", (name, value))
+
+    # ---- entities and mentions ------------------------------------------------------------------------------
+
+    def replace_entities(self, entities: Sequence[Entity], mentions: Sequence[Mention]) -> None:
+        """Replace all entities and mentions with a fresh linking result."""
+        with self.transaction():
+            self.db.execute("DELETE FROM mentions")
+            self.db.execute("DELETE FROM entities")
+            self.db.executemany(
+                "INSERT INTO entities (id, name, type, aliases, mention_count) VALUES (?, ?, ?, ?, ?)",
+                [(e.id, e.name, e.type, codec.aliases_to_json(e), e.mention_count) for e in entities],
+            )
+            self.db.executemany(
+                "INSERT INTO mentions (article_id, start, end, text, type, key, entity_id) VALUES (?,?,?,?,?,?,?)",
+                [(m.article_id, m.start, m.end, m.text, m.type, m.key, m.entity_id) for m in mentions],
+            )
+
+    def entities(self, *, type: str | None = None, event_id: str | None = None) -> list[Entity]:
+        sql, args = "SELECT * FROM entities e", []
+        where = []
+        if type:
+            where.append("e.type = ?")
+            args.append(type)
+        if event_id:
+            where.append(
+                "e.id IN (SELECT m.entity_id FROM mentions m JOIN articles a ON a.id = m.article_id "
+                "WHERE a.event_id = ?)"
+            )
+            args.append(event_id)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.db.execute(sql + " ORDER BY e.mention_count DESC, e.name", args)
+        return [codec.entity_from_row(r) for r in rows]
+
+    def entity(self, entity_id: str) -> Entity:
+        row = self.db.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no entity {entity_id!r}")
+        return codec.entity_from_row(row)
+
+    def mentions(
+        self, *, article_ids: Sequence[str] | None = None, entity_id: str | None = None
+    ) -> list[Mention]:
+        sql, args = "SELECT * FROM mentions", []
+        if entity_id:
+            sql += " WHERE entity_id = ?"
+            args.append(entity_id)
+        rows = self.db.execute(sql + " ORDER BY article_id, start", args).fetchall()
+        wanted = set(article_ids) if article_ids is not None else None
+        return [
+            Mention(r["article_id"], r["text"], r["start"], r["end"], r["type"], r["key"], r["entity_id"])
+            for r in rows
+            if wanted is None or r["article_id"] in wanted
+        ]
+
+    # ---- events, stories, claims ----------------------------------------------------------------------------
+
+    def replace_events(self, events: Sequence[Event], stories: Sequence[Story]) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM events")
+            self.db.execute("DELETE FROM stories")
+            self.db.executemany(
+                "INSERT INTO events (id, title, start, end, languages, sources, story_id, titles, summary) "
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        e.id,
+                        e.title,
+                        e.start.isoformat() if e.start else None,
+                        e.end.isoformat() if e.end else None,
+                        json.dumps(list(e.languages)),
+                        e.sources,
+                        e.story_id,
+                        json.dumps(e.titles, ensure_ascii=False),
+                        e.summary,
+                    )
+                    for e in events
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO stories (id, title, event_ids, summary) VALUES (?, ?, ?, ?)",
+                [(s.id, s.title, json.dumps(list(s.event_ids)), s.summary) for s in stories],
+            )
+
+    def add_merges(self, merges: Mapping[str, str]) -> None:
+        stamp = _now()
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO event_merges (old_id, new_id, at) VALUES (?, ?, ?)",
+                [(old, new, stamp) for old, new in merges.items()],
+            )
+
+    def resolve_event(self, event_id: str) -> str:
+        """Follow recorded merges so an old event id still finds the event it became."""
+        seen = {event_id}
+        while True:
+            row = self.db.execute("SELECT new_id FROM event_merges WHERE old_id = ?", (event_id,)).fetchone()
+            if row is None or row[0] in seen:
+                return event_id
+            event_id = row[0]
+            seen.add(event_id)
+
+    def events(self) -> list[Event]:
+        members: dict[str, list[str]] = {}
+        for row in self.db.execute(
+            "SELECT id, event_id FROM articles WHERE event_id IS NOT NULL ORDER BY seq"
+        ):
+            members.setdefault(row[1], []).append(row[0])
+        rows = self.db.execute("SELECT * FROM events ORDER BY start IS NULL, start, id")
+        return [codec.event_from_row(r, tuple(members.get(r["id"], []))) for r in rows]
+
+    def event(self, event_id: str) -> Event:
+        resolved = self.resolve_event(event_id)
+        row = self.db.execute("SELECT * FROM events WHERE id = ?", (resolved,)).fetchone()
+        if row is None:
+            raise NotFound(f"no event {event_id!r}")
+        ids = tuple(
+            r[0]
+            for r in self.db.execute("SELECT id FROM articles WHERE event_id = ? ORDER BY seq", (resolved,))
+        )
+        return codec.event_from_row(row, ids)
+
+    def stories(self) -> list[Story]:
+        return [codec.story_from_row(r) for r in self.db.execute("SELECT * FROM stories ORDER BY id")]
+
+    def story(self, story_id: str) -> Story:
+        row = self.db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no story {story_id!r}")
+        return codec.story_from_row(row)
+
+    def replace_claims(self, claims: Sequence[Claim]) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM claims")
+            self.db.executemany(
+                "INSERT INTO claims (id, article_id, event_id, speaker, speaker_entity_id, quote, stance, kind, "
+                "start, end, claim_group_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        c.id,
+                        c.article_id,
+                        c.event_id,
+                        c.speaker,
+                        c.speaker_entity_id,
+                        c.quote,
+                        c.stance,
+                        c.kind,
+                        c.start,
+                        c.end,
+                        c.claim_group_id,
+                    )
+                    for c in claims
+                ],
+            )
+
+    def claims(self, *, event_id: str | None = None, entity_id: str | None = None) -> list[Claim]:
+        sql, args, where = "SELECT * FROM claims", [], []
+        if event_id:
+            where.append("event_id = ?")
+            args.append(event_id)
+        if entity_id:
+            where.append("speaker_entity_id = ?")
+            args.append(entity_id)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [
+            codec.claim_from_row(r)
+            for r in self.db.execute(sql + " ORDER BY event_id, article_id, start", args)
+        ]

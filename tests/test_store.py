@@ -1,0 +1,199 @@
+"""The SQLite store: migrations, transactional batches, folded full-text search, analysis tables."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import make_article
+from newsloom.errors import NotFound, StoreError
+from newsloom.models import (
+    Alias,
+    Claim,
+    DateValue,
+    Entity,
+    Event,
+    Mention,
+    Rejected,
+    RemovedLine,
+    Story,
+    TemporalExpression,
+)
+from newsloom.store import SQLiteStore, open_store
+from newsloom.store.schema import SCHEMA_VERSION
+from newsloom.text import fold
+
+
+def test_new_store_is_at_current_schema_version(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "a.db") as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # Reopening does not re-run migrations.
+    with SQLiteStore(tmp_path / "a.db") as store:
+        assert store.count_articles() == 0
+
+
+def test_store_from_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    sqlite3.connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer"):
+        SQLiteStore(path)
+
+
+def test_damaged_file_gives_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StoreError, match=r"junk\.db"):
+        SQLiteStore(path)
+
+
+def test_missing_folder_is_named(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        open_store(tmp_path / "nope" / "x.db")
+
+
+def test_articles_round_trip_with_removed_lines_and_dates(store: SQLiteStore) -> None:
+    temporal = (
+        TemporalExpression(
+            "18-19 iunie", 5, 16, DateValue(dt.date(2024, 6, 18), dt.date(2024, 6, 19)), "partial"
+        ),
+    )
+    article = make_article(
+        "a1",
+        "Putin w Pjongjangu",
+        "Treść artykułu.",
+        "pl",
+        temporal=temporal,
+        removed=(RemovedLine(3, "Zaloguj się", "login prompt"),),
+    )
+    store.add_articles([article], {"a1": b"sig"})
+    loaded = store.article("a1")
+    assert loaded == article
+    assert loaded.removed == article.removed
+    assert list(store.signatures()) == [("a1", b"sig")]
+    assert store.existing_ids(["a1", "zz"]) == {"a1"}
+
+
+def test_failed_batch_leaves_nothing_behind(store: SQLiteStore) -> None:
+    good = make_article("g1", "Good", "Kept text.")
+    store.add_articles([good], {})
+    twin = make_article("g1", "Same id", "Violates the unique id.")
+    fresh = make_article("f1", "Fresh", "Would be lost with its batch.")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_articles([fresh, twin], {})
+    assert [a.id for a in store.articles()] == ["g1"]
+    assert store.db.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("lodz", "Powódź w Łodzi i Łódź"),
+        ("prilis", "Bylo to příliš pozdě"),
+        ("Łódź", "lodz"),
+        ("PUTIN", "Путин и Putin"),
+        ("путин", "Заявление Путина: Путин"),
+        ("galati", "inundații la Galați"),
+    ],
+)
+def test_search_folds_diacritics_both_ways(store: SQLiteStore, query: str, text: str) -> None:
+    store.add_articles([make_article("s1", "Title", text), make_article("s2", "Other", "Nothing here")], {})
+    assert [a.id for a in store.search(query)] == ["s1"]
+
+
+def test_search_with_only_punctuation_finds_nothing(store: SQLiteStore) -> None:
+    store.add_articles([make_article("s1", "T", "text")], {})
+    assert store.search('"*()') == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_search_never_raises_on_arbitrary_queries(query: str) -> None:
+    with SQLiteStore(":memory:") as store:
+        store.add_articles([make_article("s1", "Łódź", "Żółć")], {})
+        store.search(query)
+
+
+@given(st.text(max_size=60))
+def test_fold_is_idempotent(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+
+
+def test_article_lookup_by_prefix_and_missing(store: SQLiteStore) -> None:
+    store.add_articles([make_article("abc123", "T", "x"), make_article("abd999", "T2", "y")], {})
+    assert store.article("abc").id == "abc123"
+    with pytest.raises(NotFound, match="ambiguous"):
+        store.article("ab")
+    with pytest.raises(NotFound):
+        store.article("zzz")
+
+
+def test_rejections_are_kept(store: SQLiteStore) -> None:
+    store.add_rejections([Rejected("bad.json:3", "ingest", "invalid JSON")])
+    assert store.rejections() == [Rejected("bad.json:3", "ingest", "invalid JSON")]
+
+
+def test_embeddings_and_state_round_trip(store: SQLiteStore) -> None:
+    store.add_articles([make_article("e1", "T", "x")], {})
+    vector = np.arange(4, dtype=np.float32)
+    store.save_embeddings("m", {"e1": vector})
+    assert np.array_equal(store.embeddings(["e1", "nope"], "m")["e1"], vector)
+    assert store.embeddings(["e1"], "other") == {}
+    store.set_state("clusterer", b"\x00\x01")
+    assert store.get_state("clusterer") == b"\x00\x01"
+    assert store.get_state("missing") is None
+
+
+def test_analysis_tables_round_trip(store: SQLiteStore) -> None:
+    store.add_articles([make_article("a1", "T", "Putin said"), make_article("a2", "T2", "Путин")], {})
+    entity = Entity("E1", "Vladimir Putin", "PER", (Alias("Putin", "en", 1), Alias("Путин", "ru", 1)), 2)
+    mentions = [
+        Mention("a1", "Putin", 0, 5, "PER", "putin", "E1"),
+        Mention("a2", "Путин", 0, 5, "PER", "putin", "E1"),
+    ]
+    store.replace_entities([entity], mentions)
+    assert store.entity("E1") == entity
+    assert store.mentions(entity_id="E1") == mentions
+    store.update_articles(
+        {
+            "a1": {"event_id": "ev1"},
+            "a2": {"event_id": "ev1", "published": "2024-06-20", "published_how": "inferred"},
+        }
+    )
+    event = Event(
+        "ev1", "Putin", dt.date(2024, 6, 19), dt.date(2024, 6, 20), ("a1", "a2"), ("en", "ru"), 2, "st1"
+    )
+    story = Story("st1", "Russia and North Korea", ("ev1",))
+    store.replace_events([event], [story])
+    assert store.event("ev1") == event
+    assert store.entities(event_id="ev1") == [entity]
+    store.add_merges({"ev0": "ev1"})
+    assert store.event("ev0").id == "ev1"
+    assert store.stories() == [story]
+    claim = Claim("c1", "a1", "ev1", "Putin", "E1", "said", "assert", "indirect", 6, 10, "g1")
+    store.replace_claims([claim])
+    assert store.claims(event_id="ev1") == [claim]
+    assert store.article("a2").published.how == "inferred"
+    with pytest.raises(StoreError):
+        store.update_articles({"a1": {"text": "rewritten"}})
+
+
+def test_merge_cycles_do_not_hang(store: SQLiteStore) -> None:
+    store.add_merges({"a": "b"})
+    store.add_merges({"b": "a"})
+    assert store.resolve_event("a") in {"a", "b"}
+
+
+def test_replace_is_whole(store: SQLiteStore) -> None:
+    store.add_articles([make_article("a1", "T", "x")], {})
+    store.replace_entities([Entity("E1", "X", "LOC")], [Mention("a1", "x", 0, 1, "LOC", "x", "E1")])
+    store.replace_entities([], [])
+    assert store.entities() == [] and store.mentions() == []
+    assert dataclasses.asdict(store.article("a1"))["id"] == "a1"
