@@ -1,0 +1,155 @@
+"""Online clustering on synthetic signals: grouping, duplicates, merges, expiry, persistence, event records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from newsloom.models import DateValue, PublicationDate, TemporalExpression
+from newsloom.stages.cluster import ArticleSignal, Clusterer, build_event, event_id_for, infer_dates
+from conftest import make_article
+
+DAY = dt.date(2024, 6, 19)
+
+
+def topic_vector(rng: np.random.Generator, centre: np.ndarray, noise: float = 0.05) -> np.ndarray:
+    v = centre + noise * rng.standard_normal(centre.shape[0])
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def sig(aid: str, vec: np.ndarray, terms: str, day: dt.date | None = DAY, lang: str = "en",
+        dup: str | None = None, source: str = "site") -> ArticleSignal:  # fmt: skip
+    words = tuple(terms.split())
+    return ArticleSignal(aid, vec, words, frozenset(words[:3]), day, lang, source, dup, terms)
+
+
+@pytest.fixture
+def centres() -> list[np.ndarray]:
+    rng = np.random.default_rng(1)
+    return [c / np.linalg.norm(c) for c in rng.standard_normal((3, 64))]
+
+
+def test_articles_group_by_event(centres: list[np.ndarray]) -> None:
+    rng = np.random.default_rng(2)
+    c = Clusterer(dim=64, min_cosine=0.0)
+    words = ["putin kim pyongyang", "flood opava water", "court election annul"]
+    truth = {}
+    for i in range(30):
+        k = i % 3
+        c.assign(sig(f"a{i}", topic_vector(rng, centres[k]), words[k]))
+        truth[f"a{i}"] = k
+    groups = c.members()
+    assert len(groups) == 3
+    for members in groups.values():
+        assert len({truth[a] for a in members}) == 1
+
+
+def test_first_article_founds_stable_event_id(centres: list[np.ndarray]) -> None:
+    c = Clusterer(dim=64)
+    first = c.assign(sig("x1", centres[0], "a b c"))
+    assert first.created and first.event_id == event_id_for("x1")
+    again = c.assign(sig("x1", centres[0], "a b c"))
+    assert not again.created and again.event_id == first.event_id
+
+
+def test_duplicate_follows_original(centres: list[np.ndarray]) -> None:
+    c = Clusterer(dim=64)
+    original = c.assign(sig("o", centres[0], "a b c"))
+    dup = c.assign(sig("d", centres[2], "x y z", dup="o"))
+    assert dup.event_id == original.event_id
+    assert c.members()[original.event_id] == ["o", "d"]
+
+
+def test_bridging_article_merges_events() -> None:
+    a = np.array([1.0, 0.0, 0.0], np.float32)
+    b = np.array([0.96, 0.28, 0.0], np.float32)
+    mid = (a + b) / np.linalg.norm(a + b)
+    c = Clusterer(0.9, merge_threshold=0.9, dim=3, min_cosine=0.0)
+    # with a model-free threshold the test controls scores through identical lexical evidence
+    e1 = c.assign(sig("a1", a, "same words here")).event_id
+    c.threshold = 1.01  # force the second article to open its own event
+    e2 = c.assign(sig("b1", b, "same words here")).event_id
+    c.threshold = 0.5
+    c.merge_threshold = 0.5
+    bridge = c.assign(sig("m", mid.astype(np.float32), "same words here"))
+    assert e1 != e2
+    assert bridge.merged_event_ids and {bridge.event_id, *bridge.merged_event_ids} == {e1, e2}
+    absorbed = bridge.merged_event_ids[0]
+    assert c.resolve(absorbed) == bridge.event_id
+    assert sorted(c.members()[bridge.event_id]) == ["a1", "b1", "m"]
+    assert absorbed not in c.members()
+
+
+def test_old_events_leave_the_index(centres: list[np.ndarray]) -> None:
+    c = Clusterer(dim=64, window_days=5)
+    old = c.assign(sig("old", centres[0], "a b c", day=DAY))
+    assert c.open_events == 1
+    late = c.assign(sig("late", centres[0], "a b c", day=DAY + dt.timedelta(days=30)))
+    assert late.created and late.event_id != old.event_id
+    assert c.open_events == 1  # the old event expired
+
+
+def test_state_round_trip_continues_identically(centres: list[np.ndarray]) -> None:
+    rng = np.random.default_rng(3)
+    stream = [sig(f"a{i}", topic_vector(rng, centres[i % 2]), ["p k y", "f o w"][i % 2]) for i in range(12)]
+    whole = Clusterer(dim=64)
+    for s in stream:
+        whole.assign(s)
+    first = Clusterer(dim=64)
+    for s in stream[:6]:
+        first.assign(s)
+    restored = Clusterer.from_state(first.to_state())
+    for s in stream[6:]:
+        restored.assign(s)
+    assert restored.members() == whole.members()
+
+
+def test_bad_parameters_rejected() -> None:
+    with pytest.raises(ValueError):
+        Clusterer(threshold=1.5)
+
+
+def test_build_event_counts_independent_sources_and_titles() -> None:
+    arts = [
+        make_article("a", "Putin in Pyongyang", "x", "en", site="bbc.com"),
+        make_article("b", "Putin w Pjongjangu", "x", "pl", site="pap.pl"),
+        make_article("c", "Putin w Pjongjangu", "x", "pl", site="wp.pl", duplicate_of="b"),
+        make_article("d", "Putin v Pchjongjangu", "x", "cs", site="pap.pl", published=DAY + dt.timedelta(days=2)),
+    ]
+    ev = build_event("ev-1", arts, "st-1")
+    assert ev.sources == 2  # bbc.com and pap.pl; the duplicate does not count
+    assert ev.title == "Putin in Pyongyang" and ev.titles["pl"] == "Putin w Pjongjangu"
+    assert ev.languages[0] == "pl" and set(ev.languages) == {"en", "pl", "cs"}
+    assert (ev.start, ev.end) == (DAY, DAY + dt.timedelta(days=2)) and ev.story_id == "st-1"
+
+
+def test_build_event_start_includes_recent_mentioned_day() -> None:
+    day_before = DAY - dt.timedelta(days=1)
+    mention = TemporalExpression("yesterday", 0, 9, DateValue(day_before, day_before), "relative")
+    old = TemporalExpression("in 1950", 0, 7, DateValue(dt.date(1950, 1, 1), dt.date(1950, 1, 1)), "absolute")
+    ev = build_event("ev-1", [make_article("a", "T", "x", temporal=(mention, old))])
+    assert ev.start == day_before and ev.end == DAY
+
+
+def test_build_event_needs_articles() -> None:
+    with pytest.raises(ValueError):
+        build_event("ev-1", [])
+
+
+def test_infer_dates_from_event() -> None:
+    arts = [
+        make_article("a", "T", "x", published=DAY),
+        make_article("b", "T", "x", published=DAY + dt.timedelta(days=2)),
+        make_article("c", "T", "x", published=DAY + dt.timedelta(days=4)),
+        make_article("u", "T", "Rescue continues.", published=None),
+        make_article("w", "Wczoraj", "Wczoraj Putin przyleciał.", language="pl", published=None),
+        make_article("lone", "T", "x", published=None),
+    ]
+    event_of = dict.fromkeys("abcuw", "ev-1")
+    got = infer_dates(arts, event_of)
+    assert set(got) == {"u", "w"}
+    assert got["u"] == PublicationDate(DAY + dt.timedelta(days=2), "inferred", got["u"].evidence)
+    assert got["u"].evidence.startswith("event ev-1")
+    assert got["w"].value == DAY + dt.timedelta(days=1)
