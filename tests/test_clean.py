@@ -149,6 +149,15 @@ def test_given_title_is_not_repeated_in_text() -> None:
     assert not result.text.startswith("Flood")
 
 
+def test_given_title_after_a_kicker_is_not_repeated() -> None:
+    raw = RawDocument(
+        "f", "f:1", f"State visit\nFlood in Wrocław\n\n{BODY}", "json", title="Flood in Wrocław"
+    )
+    result = clean(raw)
+    assert "Flood in Wrocław" not in result.text
+    assert result.removed[0].reason == "short line without sentence punctuation"
+
+
 def test_paragraph_first_text_has_no_title_line() -> None:
     long_line = "The river " + "rose and rose again " * 20 + "until the dam broke."
     result = clean(_text(long_line))

@@ -169,7 +169,7 @@ def test_rss_feed_items(tmp_path: Path) -> None:
     assert [doc.origin for doc in docs] == [f"{path}#1", f"{path}#2"]
     assert docs[0].title == "Flood in Wrocław" and docs[0].url == "https://example.com/a"
     assert docs[0].format == "html" and "<p>" in docs[0].content
-    assert docs[0].published is not None and "2024" in docs[0].published
+    assert docs[0].published == "2024-06-19T10:00:00Z"
     assert docs[1].format == "feed" and docs[1].content == "The dam held, officials said."
 
 

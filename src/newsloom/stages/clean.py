@@ -205,20 +205,23 @@ def _pick_title(lines: list[str], used: list[bool], header_rows: list[int], give
     A given title that the text repeats on its first line is taken out of the body, so it is not said twice.
     """
     given = _SPACES.sub(" ", given).strip() if given else ""
+    if given:
+        # A kicker ("Staatsbesuch") or a date may come before the repeated title.
+        for row in header_rows:
+            if not used[row] and fold(lines[row]) == fold(given):
+                used[row] = True
+                break
+        return given
     for row in header_rows:
         if used[row]:
             continue
         line = lines[row]
-        if given:
-            if fold(line) == fold(given):
-                used[row] = True
-            return given
-        if len(line) <= _MAX_TITLE_CHARS and pattern_reason(line) is None:
-            used[row] = True
-            return line
         if len(line) > _MAX_TITLE_CHARS:
             return ""  # the text starts with a paragraph: no title line to take
-    return given
+        if pattern_reason(line) is None:
+            used[row] = True
+            return line
+    return ""
 
 
 def _clean_html(doc: RawDocument) -> Cleaned:

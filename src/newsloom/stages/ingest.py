@@ -16,6 +16,7 @@ import json
 import os
 import re
 import stat
+import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -393,5 +394,16 @@ def _from_entry(entry: Any, source: str, origin: str) -> RawDocument | Rejected:
         format=fmt,
         title=_scalar(entry.get("title")),
         url=_scalar(entry.get("link")),
-        published=_scalar(entry.get("published") or entry.get("updated")),
+        published=_feed_date(entry),
     )
+
+
+def _feed_date(entry: Any) -> str | None:
+    """The entry's date as ISO 8601 UTC when feedparser could parse it, else the raw string."""
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    if parsed is not None:
+        try:
+            return time.strftime("%Y-%m-%dT%H:%M:%SZ", parsed)
+        except (TypeError, ValueError):
+            pass
+    return _scalar(entry.get("published") or entry.get("updated"))
