@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsloom.errors import InputError
-from newsloom.models import RawDocument
+from newsloom.models import RawDocument, Rejected
 from newsloom.stages.boilerplate import classify_lines, pattern_reason
 from newsloom.stages.clean import clean, is_date_line, looks_like_html
+from newsloom.stages.ingest import read_inputs
 
 BODY = (
     "The Oder rose by two metres overnight and flooded the old town, the mayor said on Monday.\n\n"
@@ -294,3 +297,40 @@ def test_every_input_line_is_accounted_for(lines: list[str]) -> None:
     assert sorted(normalise(line.split()) for line in accounted) == sorted(
         normalise(line.split()) for line in nonempty
     )
+
+
+DEMO = Path(__file__).resolve().parents[1] / "src" / "newsloom" / "data" / "demo"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def test_demo_corpus_ingests_and_cleans() -> None:
+    if not DEMO.is_dir():
+        pytest.skip("demo corpus not present")
+    items = list(read_inputs([str(DEMO)]))
+    assert [item for item in items if isinstance(item, Rejected)] == []
+    for doc in items:
+        assert isinstance(doc, RawDocument)
+        assert "\ufffd" not in doc.content, doc.origin
+        result = clean(doc)
+        assert result.title, doc.origin
+        assert result.text.count(".") >= 3, doc.origin
+        assert all(pattern_reason(line) is None for line in result.text.split("\n")), doc.origin
+
+
+@pytest.mark.slow
+def test_semeval_bodies_are_kept() -> None:
+    # A floor against over-removal: these bodies are already extracted article text with little boilerplate.
+    path = SHARED_DATA / "semeval2022_task8" / "pairs_dev.jsonl"
+    if not path.exists():
+        pytest.skip(f"evaluation data not found at {path}")
+    texts = [json.loads(line)["text1"] for line in path.read_text(encoding="utf-8").splitlines()]
+    kept = failed = 0
+    for number, text in enumerate(texts):
+        try:
+            result = clean(RawDocument("dev", f"dev:{number}", text, "text"))
+        except InputError:
+            failed += 1
+            continue
+        kept += len(result.title) + len(result.text)
+    assert failed <= 0.01 * len(texts)
+    assert kept >= 0.95 * sum(len(text) for text in texts)
