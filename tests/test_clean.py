@@ -168,6 +168,14 @@ def test_paragraph_first_text_has_no_title_line() -> None:
     assert result.text == long_line
 
 
+def test_one_line_article_is_kept_as_text() -> None:
+    line = "Storm Boris floods Kłodzko Residents were evacuated overnight as the Nysa burst its banks, police said."
+    result = clean(_text(line))
+    assert (result.title, result.text) == ("", line)
+    with pytest.raises(InputError):
+        clean(_text("Storm Boris floods Kłodzko\nShare"))
+
+
 def test_metadata_passes_through_for_text() -> None:
     raw = RawDocument(
         "f", "f:1", BODY, "json", title="T", url="https://x/1", published="2024-06-19", site="S"

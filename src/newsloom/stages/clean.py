@@ -22,6 +22,7 @@ __all__ = ["clean", "is_date_line", "looks_like_html"]
 
 _MAX_TITLE_CHARS = 300
 _HEADER_LINES = 4
+_ONE_LINE_ARTICLE = 100  # characters: longer than most headlines
 _MAX_DATE_LINE = 90
 
 
@@ -174,6 +175,7 @@ def _clean_text(
         if is_date_line(lines[row]):
             header_dates.append(lines[row])
             used[row] = True
+    given_title = title
     title = _pick_title(lines, used, header_rows, title)
     body = ["" if taken else line for line, taken in zip(lines, used, strict=True)]
     reasons = classify_lines(body)
@@ -186,6 +188,10 @@ def _clean_text(
             kept.append(line)
     text = "\n".join(kept).strip()
     text = re.sub(r"\n{3,}", "\n\n", text)
+    if not text and len(title) >= _ONE_LINE_ARTICLE and not given_title and pattern_reason(title) is None:
+        # A one-line article (title and body run together): keep the line as text rather than lose it;
+        # a bare headline stays an error.
+        text, title = title, ""
     if not text:
         raise InputError(f"{doc.origin}: no article text found after removing boilerplate")
     return Cleaned(
