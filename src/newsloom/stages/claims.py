@@ -1,0 +1,287 @@
+"""Attributed quotes and reported claims, with speaker and stance, from one article.
+
+Three kinds of evidence, in this order per sentence (see ``docs/digest.md`` for the rules):
+
+1. direct quotes in any language's marks („…”, “…”, «…», »…«, ‚…‘, "…", '…') with the attribution after
+   (``„…” – powiedział Putin``, ``"…", Peskov said``) or before (``Peskov said: "…"``), or a quote that continues
+   the previous speaker's;
+2. dash-introduced quotes (``– To kłamstwo – napisał Pieskow.``), the dialogue style of pl/cs/ru news;
+3. indirect speech: a verb of saying with a complementizer (``uvedl, že``, ``a declarat că``, ``заявил, что``),
+   a reporting preposition (``according to``, ``według``, ``podle``, ``potrivit``, ``laut``, ``по словам``), a
+   trailing attribution (``…, Peskov said.``) or a denial/doubt verb with its object (``denied the reports``).
+
+Example::
+
+    claims = extract_claims(article, mentions, entities)
+    [(c.speaker, c.stance, c.quote) for c in claims]
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+
+from ..models import Article, Claim, Entity, Mention, Stance
+from .claims_group import group_claims
+from .claims_lexicon import CueClass, Lexicon, lexicon_for
+from .claims_spans import (
+    Quote,
+    Token,
+    dash_lines,
+    dash_separators,
+    find_quotes,
+    split_sentences,
+    trim_claim,
+    word_tokens,
+)
+from .claims_speakers import Speaker, SpeakerFinder
+
+__all__ = ["claim_id", "extract_claims", "group_claims", "stance_of"]
+
+_TRAILING_WINDOW = 8  # words after a quote that may hold its attribution ("– powiedział rzecznik Kremla")
+_COMPLEMENTIZER_WINDOW = 10  # words between a speech verb and "that"/"że"
+_CONTINUATION_CHARS = 400  # a quote this close after a speaker's quote, with no attribution, is theirs too
+_NEGATION_WINDOW = 5  # a reported clause negated within its first words denies its proposition
+_STANCE: dict[CueClass, Stance] = {
+    "say": "assert",
+    "deny": "deny",
+    "question": "question",
+    "report": "report",
+}
+
+
+def claim_id(article_id: str, start: int, end: int) -> str:
+    """Stable id of a claim: a hash of the article id and the span.
+
+    Example: ``claim_id("a1", 0, 10) == claim_id("a1", 0, 10)`` -> ``True``.
+    """
+    return "cl_" + hashlib.sha1(f"{article_id}:{start}:{end}".encode()).hexdigest()[:16]
+
+
+def stance_of(cue: CueClass | None, claim_tokens: Sequence[str], lexicon: Lexicon, indirect: bool) -> Stance:
+    """Stance from the cue word's class and the claim words (folded).
+
+    A said-verb claim that calls something false ("lies", "bezpodstawne") or, for reported speech, opens with
+    a negation ("that Russia did *not* ...") is a denial.
+
+    Example: ``stance_of("say", ["to", "klamstwo"], lexicon_for("pl"), False)`` -> ``"deny"``.
+    """
+    stance = _STANCE[cue] if cue is not None else "assert"
+    if stance != "assert":
+        return stance
+    if lexicon.says_false(claim_tokens):
+        return "deny"
+    if indirect and any(t in lexicon.negations for t in claim_tokens[:_NEGATION_WINDOW]):
+        return "deny"
+    return "assert"
+
+
+def extract_claims(
+    article: Article, mentions: Sequence[Mention], entities: Mapping[str, Entity]
+) -> list[Claim]:
+    """Quotes and reported claims of one article, each with speaker, stance, kind and span in ``article.text``.
+
+    ``mentions`` are the article's entity mentions (linked: ``entity_id`` set); ``entities`` maps ids to
+    entities, whose English ``name`` becomes the speaker text. ``event_id`` is left None.
+
+    Example::
+
+        extract_claims(article, mentions, entities)[0].stance  # "deny"
+    """
+    return _Extractor(article, mentions, entities).run()
+
+
+class _Extractor:
+    """One pass over one article; keeps the last speaker for continuations and pronouns."""
+
+    def __init__(self, article: Article, mentions: Sequence[Mention], entities: Mapping[str, Entity]) -> None:
+        self.article = article
+        self.text = article.text
+        self.lex = lexicon_for(article.language)
+        own = [m for m in mentions if m.article_id == article.id and 0 <= m.start < m.end <= len(self.text)]
+        self.speakers = SpeakerFinder(self.text, own, entities, self.lex)
+        self.claims: list[Claim] = []
+        self.last_end = -(10**9)
+        self.last_speaker: Speaker | None = None
+
+    def run(self) -> list[Claim]:
+        quotes = find_quotes(self.text)
+        dashes = [d for d in dash_lines(self.text) if not any(d[0] <= q.start < d[1] for q in quotes)]
+        for start, end in split_sentences(self.text, quotes):
+            for d_start, d_end in dashes:
+                if start <= d_start < end:
+                    self._dash_line(d_start, d_end)
+            for q in quotes:
+                if start <= q.start < end:
+                    self._direct(q, start, end, quotes)
+            if not any(c.start < end and start < c.end for c in self.claims):
+                self._indirect(start, end)
+        return sorted(self.claims, key=lambda c: c.start)
+
+    # -- direct quotes -------------------------------------------------------------------------------------
+
+    def _direct(self, q: Quote, s_start: int, s_end: int, quotes: list[Quote]) -> None:
+        later = [o.start for o in quotes if o.start >= q.end and o.start < s_end]
+        trail_end = min([s_end, *later])
+        cue = self._first_cue(word_tokens(self.text, q.end, trail_end)[:_TRAILING_WINDOW])
+        if cue is not None:
+            self._emit(
+                q.inner_start,
+                q.inner_end,
+                cue,
+                self.speakers.find(q.end, trail_end, (cue.start, cue.end)),
+                "direct",
+            )
+            return
+        earlier = [o.end for o in quotes if o.end <= q.start and o.end > s_start]
+        lead_start = max([s_start, *earlier])
+        lead = word_tokens(self.text, lead_start, q.start)
+        cue = self._last_cue(lead)
+        if cue is not None:
+            self._emit(
+                q.inner_start,
+                q.inner_end,
+                cue,
+                self.speakers.find(lead_start, q.start, (cue.start, cue.end)),
+                "direct",
+            )
+            return
+        if self.text[lead_start : q.start].rstrip().endswith(":") and lead:
+            speaker = self.speakers.find(lead_start, q.start, None)
+            self._emit(q.inner_start, q.inner_end, None, speaker, "direct")
+            return
+        if self.last_speaker is not None and q.start - self.last_end <= _CONTINUATION_CHARS:
+            self._emit(q.inner_start, q.inner_end, None, self.last_speaker, "direct")
+
+    def _dash_line(self, start: int, end: int) -> None:
+        """``– quote – said X. – more quote`` on a line of its own."""
+        for sep in dash_separators(self.text, start, end):
+            tail = word_tokens(self.text, sep, end)
+            cue = self._first_cue(tail[:3])
+            if cue is None:
+                continue
+            clause_end = _clause_end(self.text, sep, end)
+            speaker = self.speakers.find(sep, clause_end, (cue.start, cue.end))
+            self._emit(start, sep, cue, speaker, "direct")
+            rest = trim_claim(self.text, clause_end, end)
+            if len(word_tokens(self.text, *rest)) >= 3:
+                self._emit(rest[0], rest[1], None, self.last_speaker, "direct")
+            return
+        line_start = self.text.rfind("\n", 0, start) + 1
+        prev_start = self.text.rfind("\n", 0, max(0, line_start - 1)) + 1
+        prev = (prev_start, max(prev_start, line_start - 1))
+        if self.text[prev[0] : prev[1]].rstrip().endswith(":"):
+            cue = self._last_cue(word_tokens(self.text, *prev))
+            speaker = self.speakers.find(prev[0], prev[1], (cue.start, cue.end) if cue else None)
+            self._emit(start, end, cue, speaker, "direct")
+        elif self.last_speaker is not None and start - self.last_end <= _CONTINUATION_CHARS:
+            self._emit(start, end, None, self.last_speaker, "direct")
+
+    # -- indirect speech -----------------------------------------------------------------------------------
+
+    def _indirect(self, start: int, end: int) -> None:
+        tokens = word_tokens(self.text, start, end)
+        for i, tok in enumerate(tokens):
+            pair = i + 1 < len(tokens) and (tok.folded, tokens[i + 1].folded) in self.lex.report_pairs
+            if pair or tok.folded in self.lex.report_preps:
+                if self._according_to(tokens, i + (2 if pair else 1), start, end, tok):
+                    return
+                continue
+            cls = self.lex.cues.get(tok.folded)
+            if cls is not None and self._speech_verb(tokens, i, cls, start, end):
+                return
+
+    def _according_to(self, tokens: list[Token], after: int, start: int, end: int, cue: Token) -> bool:
+        """``According to X, claim.`` / ``claim, według X.``: the speaker follows the preposition."""
+        name_end = self._name_end(tokens, after, cue, end)
+        speaker = self.speakers.find(cue.end, name_end, (cue.start, cue.end), after_only=True)
+        before = trim_claim(self.text, start, cue.start)
+        after_span = trim_claim(self.text, name_end, end)
+        span = after_span if len(word_tokens(self.text, *after_span)) >= 3 else before
+        if len(word_tokens(self.text, *span)) < 3 or speaker is None:
+            return False
+        self._emit(span[0], span[1], cue, speaker, "indirect", cls="report")
+        return True
+
+    def _name_end(self, tokens: list[Token], after: int, cue: Token, end: int) -> int:
+        """Where the source named after "according to" ends: a comma, else the end of the first name."""
+        comma = self.text.find(",", cue.end, end)
+        if comma != -1 and len(word_tokens(self.text, cue.end, comma)) <= 8:
+            return comma
+        first = self.speakers.first_mention(cue.end, end)
+        if first is not None and len(word_tokens(self.text, cue.end, first[0])) <= 3:
+            return first[1]
+        return tokens[min(after + 1, len(tokens) - 1)].end
+
+    def _speech_verb(self, tokens: list[Token], i: int, cls: CueClass, start: int, end: int) -> bool:
+        verb = tokens[i]
+        window = tokens[i + 1 : i + 1 + _COMPLEMENTIZER_WINDOW]
+        comp = next((t for t in window if t.folded in self.lex.complementizers), None)
+        if comp is not None and "." not in self.text[verb.end : comp.start]:
+            speaker = self.speakers.find(start, comp.start, (verb.start, verb.end))
+            return self._emit(comp.end, end, verb, speaker, "indirect", cls=cls)
+        colon = self.text.find(":", verb.end, end)
+        if colon != -1 and len(word_tokens(self.text, verb.end, colon)) <= 4:
+            speaker = self.speakers.find(start, colon, (verb.start, verb.end))
+            return self._emit(colon + 1, end, verb, speaker, "indirect", cls=cls)
+        if len(tokens) - i <= 7:
+            cut = max(self.text.rfind(",", start, verb.start), self.text.rfind(" – ", start, verb.start))
+            if cut > start and len(word_tokens(self.text, cut, verb.start)) <= 4:
+                speaker = self.speakers.find(cut, end, (verb.start, verb.end))
+                return self._emit(start, cut, verb, speaker, "indirect", cls=cls)
+        if cls in ("deny", "question") or (self.lex.complementizers == {"that"} and len(tokens) - i > 4):
+            speaker = self.speakers.find(start, verb.start, (verb.start, verb.end))
+            return self._emit(verb.end, end, verb, speaker, "indirect", cls=cls)
+        return False
+
+    # -- shared ----------------------------------------------------------------------------------------------
+
+    def _first_cue(self, tokens: list[Token]) -> Token | None:
+        return next(
+            (t for t in tokens if t.folded in self.lex.cues or t.folded in self.lex.report_preps), None
+        )
+
+    def _last_cue(self, tokens: list[Token]) -> Token | None:
+        return next((t for t in reversed(tokens) if t.folded in self.lex.cues), None)
+
+    def _emit(
+        self,
+        start: int,
+        end: int,
+        cue: Token | None,
+        speaker: Speaker | None,
+        kind: str,
+        cls: CueClass | None = None,
+    ) -> bool:
+        start, end = trim_claim(self.text, start, end)
+        words = [t.folded for t in word_tokens(self.text, start, end)]
+        if speaker is None or not words or (kind == "indirect" and len(words) < 2 and cls == "say"):
+            return False
+        if any(c.start < end and start < c.end for c in self.claims):
+            return False
+        cue_cls = cls if cls is not None else (self.lex.cues.get(cue.folded, "report") if cue else None)
+        stance = stance_of(cue_cls, words, self.lex, indirect=kind == "indirect")
+        self.claims.append(
+            Claim(
+                id=claim_id(self.article.id, start, end),
+                article_id=self.article.id,
+                event_id=self.article.event_id,
+                speaker=speaker.name,
+                speaker_entity_id=speaker.entity_id,
+                quote=self.text[start:end],
+                stance=stance,
+                kind="direct" if kind == "direct" else "indirect",
+                start=start,
+                end=end,
+            )
+        )
+        self.speakers.remember(speaker)
+        self.last_speaker = speaker
+        self.last_end = end
+        return True
+
+
+def _clause_end(text: str, start: int, end: int) -> int:
+    """End of the attribution clause that starts at ``start``: the next full stop or dash."""
+    stops = [p for p in (text.find(". ", start, end), text.find(" – ", start + 2, end)) if p != -1]
+    return min(stops) if stops else end

@@ -1,0 +1,841 @@
+"""Data tables for claim extraction: verbs of saying per language, stance classes, roles, pronouns.
+
+Every word is stored folded (``newsloom.text.fold``: lowercase, no diacritics, Cyrillic kept), so lookups work
+on folded tokens of the article. Tables are per language; an article in a language not listed here is matched
+against the union of all tables. See ``docs/digest.md`` for how stances are assigned.
+
+Example::
+
+    lex = lexicon_for("pl")
+    lex.cue("zaprzeczyły")  # -> "deny"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from ..text import fold
+
+CueClass = Literal["say", "deny", "question", "report"]
+
+
+def _pl(*stems: str) -> list[str]:
+    """Polish past tense: stem + ł/ła/ło/li/ły (gendered and plural forms)."""
+    return [s + e for s in stems for e in ("ł", "ła", "ło", "li", "ły")]
+
+
+def _cs(*stems: str) -> list[str]:
+    """Czech and Slovak past participle: stem + l/la/lo/li/ly."""
+    return [s + e for s in stems for e in ("l", "la", "lo", "li", "ly")]
+
+
+def _ru(*stems: str) -> list[str]:
+    """Russian past tense: stem + л/ла/ли (or the bare stem for -г/-к verbs, then +ла/+ли)."""
+    out: list[str] = []
+    for s in stems:
+        out += [s + "л", s + "ла", s + "ли"] if not s.endswith(("г", "к")) else [s, s + "ла", s + "ли"]
+    return out
+
+
+# Verbs of saying whose claim the speaker makes in their own voice.
+_SAY: dict[str, list[str]] = {
+    "en": [
+        "said",
+        "says",
+        "say",
+        "stated",
+        "states",
+        "told",
+        "tells",
+        "added",
+        "wrote",
+        "writes",
+        "declared",
+        "claimed",
+        "claims",
+        "claim",
+        "insisted",
+        "insists",
+        "stressed",
+        "noted",
+        "warned",
+        "warns",
+        "accused",
+        "accuses",
+        "argued",
+        "argues",
+        "asserted",
+        "explained",
+        "confirmed",
+        "confirms",
+        "maintained",
+        "alleged",
+        "alleges",
+        "announced",
+        "announces",
+        "emphasised",
+        "emphasized",
+        "underlined",
+        "vowed",
+        "promised",
+        "assured",
+        "replied",
+        "responded",
+        "commented",
+        "believes",
+        "suggested",
+        "concluded",
+    ],
+    "pl": [
+        *_pl(
+            "powiedzia",
+            "stwierdzi",
+            "oświadczy",
+            "podkreśli",
+            "doda",
+            "zaznaczy",
+            "napisa",
+            "przyzna",
+            "zapewni",
+            "ostrzeg",
+            "oskarży",
+            "twierdzi",
+            "mówi",
+            "oceni",
+            "zapowiedzia",
+            "przekonywa",
+            "wskaza",
+            "zadeklarowa",
+            "ogłosi",
+            "potwierdzi",
+            "uzna",
+            "odpowiedzia",
+            "przekaza",
+            "zauważy",
+        ),
+        "powiedzieli",
+        "powiedziały",
+        "zapowiedzieli",
+        "zapowiedziały",
+        "mówi",
+        "mówią",
+        "twierdzi",
+        "twierdzą",
+        "podkreśla",
+        "podkreślają",
+        "zaznacza",
+        "dodaje",
+        "przekonuje",
+        "zapewnia",
+        "ostrzega",
+        "oskarża",
+        "oskarżają",
+        "pisze",
+        "piszą",
+        "ocenia",
+        "uważa",
+        "uważają",
+        "wskazuje",
+        "oświadcza",
+    ],
+    "cs": [
+        *_cs(
+            "uved",
+            "řek",
+            "prohlási",
+            "sděli",
+            "napsa",
+            "zdůrazni",
+            "tvrdi",
+            "varova",
+            "obvini",
+            "doplni",
+            "potvrdi",
+            "poznamena",
+            "upozorni",
+            "ujisti",
+            "odpověd",
+            "konstatova",
+            "prohlásil",
+        ),
+        "uvádí",
+        "uvádějí",
+        "tvrdí",
+        "říká",
+        "říkají",
+        "píše",
+        "píší",
+        "dodává",
+        "zdůrazňuje",
+        "prohlašuje",
+        "obviňuje",
+        "obviňují",
+        "varuje",
+        "míní",
+    ],
+    "sk": [
+        "uviedol",
+        "uviedla",
+        "uviedli",
+        "uvádza",
+        "uvádzajú",
+        "tvrdí",
+        "tvrdia",
+        "hovorí",
+        *_cs(
+            "poveda",
+            "vyhlási",
+            "napísa",
+            "zdôrazni",
+            "varova",
+            "obvini",
+            "doplni",
+            "potvrdi",
+            "tvrdi",
+            "vyhlási",
+            "upozorni",
+            "konštatova",
+            "odkáza",
+        ),
+        "píše",
+        "dodáva",
+        "zdôrazňuje",
+        "obviňuje",
+        "varuje",
+    ],
+    "ro": [
+        "declarat",
+        "declară",
+        "spus",
+        "spune",
+        "afirmat",
+        "afirmă",
+        "precizat",
+        "subliniat",
+        "subliniază",
+        "adăugat",
+        "transmis",
+        "scris",
+        "scrie",
+        "avertizat",
+        "avertizează",
+        "acuzat",
+        "acuză",
+        "susținut",
+        "susține",
+        "susțin",
+        "explicat",
+        "arătat",
+        "confirmat",
+        "insistat",
+        "menționat",
+        "afirmă",
+        "spun",
+        "declarau",
+        "anunțat",
+        "anunță",
+        "comentat",
+        "răspuns",
+        "promis",
+        "asigurat",
+    ],
+    "de": [
+        "sagte",
+        "sagten",
+        "sagt",
+        "sagen",
+        "erklärte",
+        "erklärten",
+        "erklärt",
+        "betonte",
+        "betonten",
+        "betont",
+        "fügte",
+        "schrieb",
+        "schrieben",
+        "schreibt",
+        "warnte",
+        "warnten",
+        "behauptete",
+        "behaupteten",
+        "behauptet",
+        "meinte",
+        "bestätigte",
+        "versicherte",
+        "unterstrich",
+        "warf",
+        "beschuldigte",
+        "kündigte",
+        "antwortete",
+        "erklären",
+        "sagten",
+        "äußerte",
+        "teilte",
+    ],
+    "fr": [
+        "déclaré",
+        "déclare",
+        "dit",
+        "affirmé",
+        "affirme",
+        "souligné",
+        "souligne",
+        "ajouté",
+        "ajoute",
+        "écrit",
+        "estimé",
+        "estime",
+        "averti",
+        "accusé",
+        "accuse",
+        "assuré",
+        "assure",
+        "indiqué",
+        "précisé",
+        "expliqué",
+        "confirmé",
+        "annoncé",
+        "insisté",
+        "martelé",
+        "répondu",
+        "prévenu",
+    ],
+    "es": [
+        "dijo",
+        "dijeron",
+        "dice",
+        "dicen",
+        "afirmó",
+        "afirmaron",
+        "afirma",
+        "declaró",
+        "declararon",
+        "aseguró",
+        "aseguraron",
+        "asegura",
+        "señaló",
+        "añadió",
+        "escribió",
+        "advirtió",
+        "acusó",
+        "acusaron",
+        "explicó",
+        "indicó",
+        "sostuvo",
+        "subrayó",
+        "confirmó",
+        "anunció",
+        "insistió",
+        "respondió",
+        "manifestó",
+        "agregó",
+        "destacó",
+    ],
+    "it": [
+        "detto",
+        "dice",
+        "dicono",
+        "dichiarato",
+        "dichiara",
+        "affermato",
+        "afferma",
+        "sottolineato",
+        "sottolinea",
+        "aggiunto",
+        "aggiunge",
+        "scritto",
+        "scrive",
+        "avvertito",
+        "accusato",
+        "accusa",
+        "spiegato",
+        "ribadito",
+        "ribadisce",
+        "confermato",
+        "annunciato",
+        "assicurato",
+        "precisato",
+        "osservato",
+        "risposto",
+        "sostenuto",
+        "sostiene",
+    ],
+    "ru": [
+        *_ru(
+            "заяви",
+            "сказа",
+            "отмети",
+            "подчеркну",
+            "добави",
+            "написа",
+            "предупреди",
+            "обвини",
+            "утвержда",
+            "пообеща",
+            "завери",
+            "поясни",
+            "подтверди",
+            "ответи",
+            "объяви",
+            "указа",
+        ),
+        "заявляет",
+        "заявляют",
+        "говорит",
+        "говорят",
+        "утверждает",
+        "утверждают",
+        "пишет",
+        "считает",
+        "считают",
+        "подчеркивает",
+        "отмечает",
+        "обвиняет",
+        "обвиняют",
+        "уверен",
+        "уверена",
+    ],
+}
+
+# Verbs that deny or reject what follows (stance "deny").
+_DENY: dict[str, list[str]] = {
+    "en": [
+        "denied",
+        "denies",
+        "deny",
+        "denying",
+        "rejected",
+        "rejects",
+        "reject",
+        "dismissed",
+        "dismisses",
+        "refuted",
+        "refutes",
+        "rebuffed",
+        "repudiated",
+        "contradicted",
+    ],
+    "pl": [
+        *_pl("zaprzeczy", "zdementowa", "dementowa", "odrzuci", "zanegowa"),
+        "zaprzecza",
+        "zaprzeczają",
+        "dementuje",
+        "dementują",
+        "odrzuca",
+        "odrzucają",
+        "negują",
+        "neguje",
+    ],
+    "cs": [
+        *_cs("popře", "odmít", "dementova", "vyvrát", "odmítnu"),
+        "odmítá",
+        "odmítají",
+        "popírá",
+        "popírají",
+        "dementuje",
+        "dementují",
+        "vyvrací",
+    ],
+    "sk": [
+        "odmietol",
+        "odmietla",
+        "odmietli",
+        "odmieta",
+        "odmietajú",
+        *_cs("popre", "dementova", "vyvráti"),
+        "popiera",
+        "popierajú",
+    ],
+    "ro": [
+        "negat",
+        "neagă",
+        "neaga",
+        "respins",
+        "respinge",
+        "resping",
+        "dezmințit",
+        "dezminte",
+        "infirmat",
+        "infirmă",
+        "contrazis",
+        "combătut",
+    ],
+    "de": [
+        "bestritt",
+        "bestritten",
+        "bestreitet",
+        "bestreiten",
+        "dementierte",
+        "dementierten",
+        "dementiert",
+        "zurückgewiesen",
+        "leugnete",
+        "leugnet",
+        "verneinte",
+        "widersprach",
+        "widersprachen",
+    ],
+    "fr": [
+        "démenti",
+        "dément",
+        "démentent",
+        "nié",
+        "nie",
+        "nient",
+        "rejeté",
+        "rejette",
+        "rejettent",
+        "réfuté",
+        "contesté",
+        "conteste",
+    ],
+    "es": [
+        "negó",
+        "negaron",
+        "niega",
+        "niegan",
+        "desmintió",
+        "desmintieron",
+        "desmiente",
+        "rechazó",
+        "rechazaron",
+        "rechaza",
+        "refutó",
+    ],
+    "it": [
+        "negato",
+        "nega",
+        "negano",
+        "smentito",
+        "smentisce",
+        "smentiscono",
+        "respinto",
+        "respinge",
+        "confutato",
+    ],
+    "ru": [
+        *_ru("опроверг", "отрица", "отверг", "опровергну"),
+        "опровергает",
+        "опровергают",
+        "отрицает",
+        "отрицают",
+        "отвергает",
+        "отвергают",
+        "опровергла",
+        "опровергли",
+    ],
+}
+
+# Verbs that cast doubt (stance "question").
+_QUESTION: dict[str, list[str]] = {
+    "en": ["questioned", "questions", "question", "doubted", "doubts", "doubt", "queried", "challenged"],
+    "pl": [
+        "wątpi",
+        "wątpią",
+        *_pl("zakwestionowa", "kwestionowa", "podważy", "powątpiewa", "wątpi"),
+        "kwestionuje",
+        "kwestionują",
+        "podważa",
+        "podważają",
+        "powątpiewa",
+    ],
+    "cs": ["pochybuje", "pochybují", *_cs("zpochybni", "pochybova"), "zpochybňuje", "zpochybňují"],
+    "sk": ["pochybuje", "pochybujú", *_cs("spochybni", "pochybova"), "spochybňuje"],
+    "ro": ["îndoială", "contestat", "contestă", "chestionat", "îndoiește", "îndoiesc"],
+    "de": [
+        "bezweifelte",
+        "bezweifelten",
+        "bezweifelt",
+        "bezweifeln",
+        "zweifelte",
+        "zweifelt",
+        "hinterfragte",
+    ],
+    "fr": ["doute", "doutent", "douté", "interroge", "questionné", "s'interroge"],
+    "es": ["cuestionó", "cuestionaron", "cuestiona", "dudó", "duda", "dudan"],
+    "it": ["dubita", "dubitano", "dubitato", "contestato", "dubbio"],
+    "ru": [
+        *_ru("усомни", "сомнева"),
+        "усомнился",
+        "усомнилась",
+        "усомнились",
+        "сомневается",
+        "сомневаются",
+        "сомнение",
+    ],
+}
+
+# Reporting verbs and prepositions: the claim is passed on second hand (stance "report").
+_REPORT: dict[str, list[str]] = {
+    "en": ["reported", "reports", "informed", "quoted", "cited"],
+    "pl": [
+        "według",
+        "zdaniem",
+        *_pl("poinformowa", "informowa", "poda", "donosi", "relacjonowa"),
+        "informuje",
+        "informują",
+        "podaje",
+        "podają",
+        "donosi",
+        "donoszą",
+    ],
+    "cs": ["podle", *_cs("informova", "oznámi"), "informuje", "informují", "oznamuje"],
+    "sk": ["podľa", *_cs("informova", "oznámi"), "informuje", "informujú"],
+    "ro": ["potrivit", "conform", "citat", "citată", "informat", "informează", "relatat", "relatează"],
+    "de": ["laut", "zufolge", "berichtete", "berichteten", "berichtet", "meldete", "meldet", "zitiert"],
+    "fr": ["selon", "d'après", "rapporté", "rapporte", "cité"],
+    "es": ["según", "informó", "informaron", "informa", "citado"],
+    "it": ["secondo", "riferito", "riferisce", "riportato", "citato"],
+    "ru": ["сообщил", "сообщила", "сообщили", "сообщает", "сообщают", "согласно", "передает", "передаёт"],
+}
+
+# Prepositions that pass a claim on ("according to X", "według X"): the speaker follows them.
+_REPORT_PREPS: dict[str, list[str]] = {
+    "en": [],
+    "pl": ["według", "zdaniem"],
+    "cs": ["podle"],
+    "sk": ["podľa"],
+    "ro": ["potrivit", "conform"],
+    "de": ["laut", "zufolge"],
+    "fr": ["selon", "d'après"],
+    "es": ["según"],
+    "it": ["secondo"],
+    "ru": ["согласно"],
+}
+
+# Two-word reporting cues ("according to X"): (first, second) folded tokens.
+_REPORT_PAIRS: dict[str, list[tuple[str, str]]] = {
+    "en": [("according", "to"), ("in", "words")],
+    "pl": [("w", "opinii"), ("cytowany", "przez")],
+    "ro": [("potrivit", "lui"), ("conform", "lui"), ("după", "cum")],
+    "es": [("de", "acuerdo")],
+    "ru": [("по", "словам"), ("по", "данным"), ("по", "мнению"), ("как", "сообщает")],
+    "de": [("nach", "angaben")],
+}
+
+# Words that open a reported clause ("said *that* ...").
+_COMPLEMENTIZERS: dict[str, list[str]] = {
+    "en": ["that"],
+    "pl": ["że", "iż"],
+    "cs": ["že"],
+    "sk": ["že"],
+    "ro": ["că", "ca"],
+    "de": ["dass", "daß"],
+    "fr": ["que", "qu"],
+    "es": ["que"],
+    "it": ["che"],
+    "ru": ["что", "чтобы"],
+}
+
+# Personal pronouns that may stand for the speaker.
+_PRONOUNS: dict[str, list[str]] = {
+    "en": ["he", "she", "they"],
+    "pl": ["on", "ona", "oni", "one"],
+    "cs": ["on", "ona", "oni", "ony"],
+    "sk": ["on", "ona", "oni", "ony"],
+    "ro": ["el", "ea", "ei", "ele", "acesta", "aceasta"],
+    "de": ["er", "sie"],
+    "fr": ["il", "elle", "ils", "elles"],
+    "es": ["él", "ella", "ellos", "ellas"],
+    "it": ["lui", "lei", "egli", "essi"],
+    "ru": ["он", "она", "они"],
+}
+
+# Negation particles: a reported clause that opens with one denies its proposition.
+_NEGATIONS: dict[str, list[str]] = {
+    "en": ["not", "no", "never", "nothing", "n't"],
+    "pl": ["nie", "nigdy", "żadnych", "żadnej", "żadne"],
+    "cs": ["nikdy", "žádné", "žádná", "žádný", "nebyl", "nebyla", "nebylo", "nebyly", "není", "nejsou"],
+    "sk": ["nikdy", "žiadne", "nebol", "nebola", "nebolo", "nie"],
+    "ro": ["nu", "niciodată", "niciun", "nicio"],
+    "de": ["nicht", "kein", "keine", "keinen", "nie", "niemals"],
+    "fr": ["pas", "jamais", "aucun", "aucune"],
+    "es": ["no", "nunca", "ningún", "ninguna"],
+    "it": ["non", "mai", "nessun", "nessuna"],
+    "ru": ["не", "нет", "никогда", "никаких"],
+}
+
+# Word stems that call a claim false; an asserted quote built on them is a denial.
+_FALSITY_STEMS: list[str] = [
+    "false",
+    "fake",
+    "lie",
+    "lies",
+    "lying",
+    "unfounded",
+    "baseless",
+    "groundless",
+    "absurd",
+    "nonsense",
+    "fabricat",
+    "fałszyw",
+    "kłamstw",
+    "bezpodstawn",
+    "nieprawd",
+    "bzdur",
+    "wymysł",
+    "nepravd",
+    "lež",
+    "lži",
+    "nesmysl",
+    "nepodložen",
+    "smyšlen",
+    "nezmysel",
+    "výmysl",
+    "minciun",
+    "nefondat",
+    "falsă",
+    "falsuri",
+    "aberați",
+    "falsch",
+    "lüge",
+    "unbegründet",
+    "haltlos",
+    "erfunden",
+    "mensonge",
+    "infondé",
+    "mentira",
+    "infundad",
+    "menzogn",
+    "infondat",
+    "ложь",
+    "лжив",
+    "безоснователь",
+    "абсурд",
+    "фейк",
+    "неправд",
+    "вымысел",
+    "выдумк",
+    "клевет",
+]
+
+# Role nouns (folded stems) -> role class, for "the spokesman" / "rzecznik Kremla" style references.
+_ROLE_STEMS: dict[str, str] = {
+    "spokes": "spokesperson",
+    "rzeczni": "spokesperson",
+    "mluvč": "spokesperson",
+    "hovor": "spokesperson",
+    "purtăto": "spokesperson",
+    "sprecher": "spokesperson",
+    "пресс-секретар": "spokesperson",
+    "представител": "spokesperson",
+    "porte-parole": "spokesperson",
+    "portavo": "spokesperson",
+    "president": "president",
+    "prezyden": "president",
+    "prezident": "president",
+    "președint": "president",
+    "präsident": "president",
+    "президент": "president",
+    "presiden": "president",
+    "prime": "prime minister",
+    "premier": "prime minister",
+    "premiér": "prime minister",
+    "премьер": "prime minister",
+    "minist": "minister",
+    "министр": "minister",
+    "leader": "leader",
+    "przywódc": "leader",
+    "vůdc": "leader",
+    "vodc": "leader",
+    "lider": "leader",
+    "лидер": "leader",
+    "machthaber": "leader",
+    "dictator": "leader",
+    "dyktator": "leader",
+    "diktátor": "leader",
+    "chancellor": "chancellor",
+    "kanclerz": "chancellor",
+    "kancléř": "chancellor",
+    "kanzler": "chancellor",
+    "cancelar": "chancellor",
+    "канцлер": "chancellor",
+    "ambassador": "ambassador",
+    "ambasador": "ambassador",
+    "velvysla": "ambassador",
+    "botschafter": "ambassador",
+    "посол": "ambassador",
+    "secretary": "secretary",
+    "sekretarz": "secretary",
+    "secretar": "secretary",
+    "sekretář": "secretary",
+}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Folded word tables for one language (or the union of all of them)."""
+
+    cues: dict[str, CueClass]
+    report_pairs: frozenset[tuple[str, str]]
+    report_preps: frozenset[str]
+    complementizers: frozenset[str]
+    pronouns: frozenset[str]
+    negations: frozenset[str]
+    falsity_stems: tuple[str, ...]
+    role_stems: tuple[tuple[str, str], ...]
+
+    def cue(self, token: str) -> CueClass | None:
+        """The cue class of a token (any case or accents), or None: ``cue("Zaprzeczyły")`` -> ``"deny"``."""
+        return self.cues.get(fold(token))
+
+    def role(self, token: str) -> str | None:
+        """The role class a token names (``"rzecznika"`` -> ``"spokesperson"``), or None."""
+        folded = fold(token)
+        for stem, role in self.role_stems:
+            if folded.startswith(stem):
+                return role
+        return None
+
+    def says_false(self, folded_tokens: Iterable[str]) -> bool:
+        """True when a token calls something false (``"kłamstwo"``, ``"unfounded"``)."""
+        return any(t.startswith(self.falsity_stems) for t in folded_tokens)
+
+
+def _pick(table: dict[str, list[str]], language: str) -> list[str]:
+    if language in table:
+        return table[language]
+    return [w for words in table.values() for w in words]
+
+
+@cache
+def lexicon_for(language: str) -> Lexicon:
+    """The tables for an ISO 639-1 code; unknown codes get the union of every language.
+
+    Example: ``lexicon_for("cs").cue("popřeli")`` -> ``"deny"``.
+    """
+    known = language if language in _SAY else ""
+    cues: dict[str, CueClass] = {}
+    # Later classes win on collisions: a deny verb outranks a say verb spelled the same.
+    for cls, table in (("say", _SAY), ("report", _REPORT), ("question", _QUESTION), ("deny", _DENY)):
+        for word in _pick(table, known):
+            cues[fold(word)] = cls  # type: ignore[assignment]
+    if not known:
+        # Across languages a negation in one is a verb in another (pl "nie" = fr "denies"): drop those.
+        for word in _pick(_NEGATIONS, ""):
+            cues.pop(fold(word), None)
+    pairs = frozenset((fold(a), fold(b)) for a, b in _pick_pairs(known))
+    return Lexicon(
+        cues=cues,
+        report_pairs=pairs,
+        report_preps=frozenset(fold(w) for w in _pick(_REPORT_PREPS, known)),
+        complementizers=frozenset(fold(w) for w in _pick(_COMPLEMENTIZERS, known)),
+        pronouns=frozenset(fold(w) for w in _pick(_PRONOUNS, known)),
+        negations=frozenset(fold(w) for w in _pick(_NEGATIONS, known)),
+        falsity_stems=tuple(fold(s) for s in _FALSITY_STEMS),
+        role_stems=tuple(sorted(((fold(k), v) for k, v in _ROLE_STEMS.items()), key=lambda kv: -len(kv[0]))),
+    )
+
+
+def _pick_pairs(language: str) -> list[tuple[str, str]]:
+    if language in _REPORT_PAIRS:
+        return _REPORT_PAIRS[language]
+    if language in _SAY:
+        return []
+    return [p for pairs in _REPORT_PAIRS.values() for p in pairs]
+
+
+LANGUAGES: tuple[str, ...] = tuple(sorted(_SAY))

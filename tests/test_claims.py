@@ -1,0 +1,196 @@
+"""Claim extraction: quotes, indirect speech, speakers, stance, across languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsloom.models import Article, Claim, Entity, EntityType, Mention, PublicationDate
+from newsloom.stages.claims import claim_id, extract_claims, stance_of
+from newsloom.stages.claims_lexicon import LANGUAGES, lexicon_for
+from newsloom.stages.claims_spans import find_quotes, split_sentences, trim_claim
+
+PESKOV = ("e_peskov", "Dmitry Peskov", "PER")
+RUSSIA = ("e_ru", "Russia", "LOC")
+NK = ("e_kp", "North Korea", "LOC")
+US = ("e_us", "United States", "LOC")
+
+
+def make(
+    text: str, language: str, names: dict[str, tuple[str, str, EntityType]]
+) -> tuple[Article, list[Mention], dict[str, Entity]]:
+    """An article plus hand-made mentions of every occurrence of each surface form (longest wins)."""
+    article = Article(
+        id="art1",
+        source="src",
+        origin="t",
+        title="",
+        text=text,
+        language=language,
+        language_confidence=1.0,
+        published=PublicationDate(dt.date(2024, 6, 19), "metadata"),
+    )
+    found: list[Mention] = []
+    entities: dict[str, Entity] = {}
+    for surface, (eid, name, etype) in names.items():
+        entities[eid] = Entity(eid, name, etype)
+        for m in re.finditer(re.escape(surface), text):
+            found.append(Mention("art1", surface, m.start(), m.end(), etype, surface.lower(), eid))
+    kept: list[Mention] = []
+    for m in sorted(found, key=lambda m: (m.start, -m.end)):
+        if not kept or m.start >= kept[-1].end:
+            kept.append(m)
+    return article, kept, entities
+
+
+def run(text: str, language: str, names: dict[str, tuple[str, str, EntityType]]) -> list[Claim]:
+    return extract_claims(*make(text, language, names))
+
+
+def test_polish_dash_attribution_after_quote_and_collective_denial() -> None:
+    text = (
+        "„To są całkowicie bezpodstawne oskarżenia” – powiedział Pieskow. "
+        "Moskwa i Pjongjang zaprzeczyły, że Korea Północna dostarczała broń Rosji."
+    )
+    claims = run(text, "pl", {"Pieskow": PESKOV, "Moskwa": RUSSIA, "Pjongjang": NK, "Korea Północna": NK})
+    assert [(c.kind, c.stance, c.speaker_entity_id) for c in claims] == [
+        ("direct", "deny", "e_peskov"),
+        ("indirect", "deny", "e_ru"),
+    ]
+    assert claims[0].quote == "To są całkowicie bezpodstawne oskarżenia"
+    assert claims[1].speaker == "Russia and North Korea"
+    assert claims[1].quote == "Korea Północna dostarczała broń Rosji"
+
+
+def test_role_reference_resolves_to_person_named_in_that_role() -> None:
+    text = (
+        "Kremlin spokesman Dmitry Peskov spoke on Tuesday. "
+        '"These reports are simply provocations," the spokesman said.'
+    )
+    claims = run(text, "en", {"Dmitry Peskov": PESKOV})
+    assert len(claims) == 1
+    assert claims[0].speaker == "Dmitry Peskov" and claims[0].kind == "direct"
+
+
+def test_pronoun_resolves_to_last_speaker() -> None:
+    text = "Песков заявил, что Россия не получала ракет от КНДР. «Это ложь», – сказал он журналистам."
+    claims = run(text, "ru", {"Песков": PESKOV, "Россия": RUSSIA, "КНДР": NK})
+    assert [c.speaker_entity_id for c in claims] == ["e_peskov", "e_peskov"]
+    assert [c.stance for c in claims] == ["deny", "deny"]
+
+
+def test_according_to_is_a_report_with_the_source_as_speaker() -> None:
+    text = "Według Waszyngtonu Korea Północna przekazała Rosji pociski balistyczne."
+    (claim,) = run(text, "pl", {"Waszyngtonu": US, "Korea Północna": NK, "Rosji": RUSSIA})
+    assert claim.stance == "report" and claim.speaker == "United States"
+    assert claim.quote == "Korea Północna przekazała Rosji pociski balistyczne"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "stance"),
+    [
+        ("en", "The US said North Korea had shipped ballistic missiles to Russia.", "assert"),
+        ("cs", "Rusko uvedlo, že KLDR žádné rakety nedodala.", "deny"),
+        ("cs", "Rusko odmítá, že by KLDR dodala rakety.", "deny"),
+        ("ro", "Rusia a negat că ar fi primit rachete din Coreea de Nord.", "deny"),
+        ("de", "Russland bestritt, dass Nordkorea Raketen geliefert habe.", "deny"),
+        ("fr", "La Russie a démenti que la Corée du Nord ait livré des missiles.", "deny"),
+        ("es", "Rusia negó que Corea del Norte le hubiera entregado misiles.", "deny"),
+        ("it", "La Russia ha smentito che la Corea del Nord abbia fornito missili.", "deny"),
+        ("sk", "Rusko spochybnilo, že KĽDR dodala rakety.", "question"),
+        ("pl", "Rosja wątpi, że Korea Północna dostarczyła rakiety.", "question"),
+        ("de", "Laut Russland hat Nordkorea keine Raketen geliefert.", "report"),
+    ],
+)
+def test_indirect_speech_and_stance_in_many_languages(language: str, text: str, stance: str) -> None:
+    names: dict[str, tuple[str, str, EntityType]] = {
+        w: RUSSIA for w in ("Rusko", "Rusia", "Russland", "La Russie", "La Russia", "Rosja", "The US")
+    }
+    claims = run(text, language, names)
+    assert len(claims) == 1
+    assert claims[0].stance == stance
+    assert claims[0].kind == "indirect"
+    assert claims[0].quote == text[claims[0].start : claims[0].end]
+
+
+def test_czech_dash_dialogue_with_continuation() -> None:
+    text = "Peskov promluvil k novinářům.\n– Nic takového se nestalo – řekl Peskov. – Je to provokace Západu."
+    claims = run(text, "cs", {"Peskov": PESKOV})
+    assert [c.quote for c in claims] == ["Nic takového se nestalo", "Je to provokace Západu"]
+    assert {c.speaker_entity_id for c in claims} == {"e_peskov"}
+
+
+def test_quote_without_any_attribution_is_not_a_claim() -> None:
+    text = "The so-called „special military operation” continued in the east of Ukraine."
+    assert run(text, "en", {"Ukraine": ("e_ua", "Ukraine", "LOC")}) == []
+
+
+def test_claim_ids_are_stable_and_span_based() -> None:
+    text = "„To kłamstwo i prowokacja” – napisał Pieskow."
+    first = run(text, "pl", {"Pieskow": PESKOV})
+    again = run(text, "pl", {"Pieskow": PESKOV})
+    assert [c.id for c in first] == [c.id for c in again] == [claim_id("art1", first[0].start, first[0].end)]
+    assert claim_id("art1", 0, 5) != claim_id("art2", 0, 5)
+
+
+def test_stance_of_uses_falsity_and_leading_negation() -> None:
+    lex = lexicon_for("en")
+    assert stance_of("say", ["that", "is", "a", "lie"], lex, indirect=False) == "deny"
+    assert stance_of("say", ["russia", "did", "not", "receive"], lex, indirect=True) == "deny"
+    assert stance_of("say", ["russia", "received", "missiles"], lex, indirect=True) == "assert"
+    assert stance_of("question", ["missiles"], lex, indirect=True) == "question"
+
+
+def test_every_language_table_has_say_deny_and_complementizers() -> None:
+    for lang in ("en", "pl", "cs", "sk", "ro", "de", "fr", "es", "it", "ru"):
+        assert lang in LANGUAGES
+        classes = set(lexicon_for(lang).cues.values())
+        assert {"say", "deny", "question"} <= classes, lang
+        assert lexicon_for(lang).complementizers, lang
+
+
+def test_unknown_language_uses_the_union_without_negation_clashes() -> None:
+    lex = lexicon_for("xx")
+    assert lex.cue("zaprzeczył") == "deny" and lex.cue("заявил") == "say"
+    assert lex.cue("nie") is None
+
+
+def test_find_quotes_in_many_marks() -> None:
+    text = 'A „jeden dwa trzy” b “one two three” c «un deux trois» d »eins zwei drei« e "x y z".'
+    assert [q.inner(text) for q in find_quotes(text)] == [
+        "jeden dwa trzy",
+        "one two three",
+        "un deux trois",
+        "eins zwei drei",
+        "x y z",
+    ]
+
+
+def test_apostrophes_are_not_quotes() -> None:
+    assert find_quotes("It's the Kremlin's view and Moscow's line.") == []
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("ab cXY.,:;–-\"'„”“«»\n")), max_size=120)
+
+
+@given(_TEXT)
+@settings(max_examples=200, deadline=None)
+def test_spans_always_index_the_text(text: str) -> None:
+    for q in find_quotes(text):
+        assert 0 <= q.start <= q.inner_start <= q.inner_end <= q.end <= len(text)
+    for a, b in split_sentences(text, find_quotes(text)):
+        assert 0 <= a < b <= len(text) and text[a:b].strip() == text[a:b]
+    a, b = trim_claim(text, 0, len(text))
+    assert 0 <= a <= b <= len(text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("Pieskow powiedział, że to fałsz. „”–\n")), max_size=150))
+@settings(max_examples=200, deadline=None)
+def test_extracted_quotes_are_exact_substrings(text: str) -> None:
+    for claim in run(text, "pl", {"Pieskow": PESKOV}):
+        assert claim.quote == text[claim.start : claim.end] and claim.quote.strip() == claim.quote
+        assert claim.speaker_entity_id == "e_peskov"

