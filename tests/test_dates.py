@@ -328,3 +328,16 @@ def test_ml_crisis_publication_dates_from_text() -> None:
     # Measured 26 right, 13 wrong (67%) on these 400 articles; dates in an opening are often event dates.
     assert right + wrong >= 30
     assert right / (right + wrong) >= 0.55
+
+
+def test_future_marker_before_a_partial_date_picks_the_next_occurrence() -> None:
+    assert found("Las elecciones serán el próximo 15 de junio.", "es") == [
+        ("15 de junio", "2025-06-15", "partial")
+    ]
+    assert found("Las elecciones fueron el 15 de junio.", "es")[0][1] == "2024-06-15"
+
+
+def test_bare_month_abbreviation_needs_a_year_or_a_dot() -> None:
+    assert found("Pubblicato il 21 mag 2016 alle 10:00.", "it") == [("21 mag 2016", "2016-05-21", "absolute")]
+    assert found("Ci sono 5 mar e 3 mag di troppo.", "it") == []
+    assert found("Pe 5 ian. a nins.", "ro")[0][1] == "2024-01-05"

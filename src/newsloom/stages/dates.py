@@ -4,6 +4,10 @@ Candidates are found with compiled regular expressions (numeric dates, day-first
 names from CLDR, day ranges, month + year, relative-day words, weekdays) and parsed by our own code; dateparser,
 which costs milliseconds per call, is used only on a short metadata or header string that nothing else reads.
 
+Measured on ML-Crisis (es/fr/it news, reference = publication date): day-level dates agree with the corpus's
+automatic TIMEX3 tags (silver, not gold) at precision 0.76 / recall 0.81 on the dev topics and 0.78 / 0.87 on the
+test topics (the tags resolve "tomorrow" and future weekdays, which we skip); ~0.45 ms per 200 words.
+
 Resolution conventions (news conventions, documented because they decide results):
 
 - A date without a year ("19 czerwca", "18-19 iunie") takes the year that puts it nearest to the reference date,
@@ -13,7 +17,8 @@ Resolution conventions (news conventions, documented because they decide results
 - A weekday ("we wtorek", "on Tuesday") is the most recent such day on or before the reference date: news reports
   what happened this or last week. A weekday next to a future marker ("next Tuesday", "mardi prochain") or right
   before a full date ("Tuesday, June 18, 2024") is not a separate expression.
-- Relative days ("wczoraj", "today") are counted from the reference. Without a reference date, relative and
+- A year-less date after a future marker ("el próximo 15 de junio") is the next such day on or after the reference.
+- Relative days ("wczoraj", "today") are counted from the reference; "tomorrow" is not extracted. Without a reference date, relative and
   year-less expressions are skipped. No relative expression resolves after the reference.
 """
 
@@ -104,19 +109,23 @@ def _resolve(
     elif kind in ("dayfirst", "monthfirst"):
         first = kind == "dayfirst"
         month_text = groups["m"] if first else groups["m2"]
-        if not _month_is_plausible(month_text, match, text, lex):
-            return None
         year = groups["y"] if first else groups["y2"]
+        if not _month_is_plausible(
+            month_text, match.end("m" if first else "m2"), text, lex, has_year=year is not None
+        ):
+            return None
         how = "absolute" if year else "partial"
+        future = fold(_previous_word(text, match.start(kind))) in lex.future_markers
         value = _month_day(
             lex.months[key(month_text)],
             groups["d1"] if first else groups["e1"],
             groups["d2"] if first else groups["e2"],
             year,
             reference,
+            future=future,
         )
     elif kind == "monthyear":
-        if not _month_is_plausible(groups["m3"], match, text, lex):
+        if not _month_is_plausible(groups["m3"], match.end("m3"), text, lex, has_year=True):
             return None
         value = _month(lex.months[key(groups["m3"])], groups["y3"])
     elif kind == "relative" and reference is not None:
@@ -161,9 +170,18 @@ def _numeric(first: str, second: str, year: str, sep: str, language: str) -> Dat
 
 
 def _month_day(
-    month: int, day1: str, day2: str | None, year: str | None, reference: dt.date | None
+    month: int,
+    day1: str,
+    day2: str | None,
+    year: str | None,
+    reference: dt.date | None,
+    *,
+    future: bool = False,
 ) -> DateValue | None:
-    """A day or day range in a month; without a year the year is inferred from ``reference``."""
+    """A day or day range in a month; without a year the year is inferred from ``reference``.
+
+    ``future``: a marker such as "el próximo" precedes it, so it is the next such day on or after the reference.
+    """
     first, last = int(day1), int(day2) if day2 else int(day1)
     if last < first:
         return None
@@ -175,7 +193,7 @@ def _month_day(
     options = [
         _range(y, month, first, last) for y in (reference.year - 1, reference.year, reference.year + 1)
     ]
-    valid = [v for v in options if v is not None]
+    valid = [v for v in options if v is not None and (not future or v.start >= reference)]
     return min(valid, key=lambda v: _distance(v.start, reference), default=None)
 
 
@@ -201,11 +219,14 @@ def _month(month: int, year: str) -> DateValue | None:
     return DateValue(first, last, "month")
 
 
-def _month_is_plausible(month_text: str, match: re.Match[str], text: str, lex: Lexicon) -> bool:
-    """Reject a lowercase English "may", or Romanian "5 mai mulți" ("5 more"), as a month."""
+def _month_is_plausible(month_text: str, month_end: int, text: str, lex: Lexicon, *, has_year: bool) -> bool:
+    """Reject a lowercase English "may", Romanian "5 mai mulți" ("5 more"), or a bare "5 mar" without a year."""
     if lex.capitalised and not month_text[:1].isupper():
         return False
-    following = _next_word(text, match.end())
+    dotted = month_text.endswith(".") or text.startswith(".", month_end)
+    if key(month_text) in lex.abbreviations and not (has_year or dotted):
+        return False
+    following = _next_word(text, month_end)
     return not (following and key(following) in lex.not_a_month_after)
 
 

@@ -78,7 +78,8 @@ _NOT_A_WEEKDAY_AFTER: dict[str, tuple[str, ...]] = {
 
 # Languages that capitalise month and weekday names, where a lowercase "may"/"march" is an ordinary word.
 _CAPITALISED = frozenset({"en"})
-# Languages whose news abbreviates months without a dot ("Jun 19"); elsewhere an abbreviation needs its dot.
+# Languages whose news abbreviates months without a dot ("Jun 19"); elsewhere an abbreviation needs a dot or a
+# year after it.
 _BARE_ABBREVIATIONS = frozenset({"en"})
 
 
@@ -90,6 +91,7 @@ class Lexicon:
     months: dict[str, int]
     month_alternation: str
     wide_month_alternation: str
+    abbreviations: frozenset[str]  # trusted only with a dot or a year ("21 mag 2016"; "5 mar" may be the sea)
     weekdays: dict[str, int]
     weekday_alternation: str
     prepositions: str
@@ -117,8 +119,9 @@ def lexicon(language: str) -> Lexicon:
             for number, name in locale.months[context]["wide"].items():
                 wide.setdefault(name, number)
             for number, name in locale.months[context]["abbreviated"].items():
-                if len(name.rstrip(".")) >= 3 and (name.endswith(".") or language in _BARE_ABBREVIATIONS):
+                if len(name.rstrip(".")) >= 3:
                     months.setdefault(name, number)
+                    months.setdefault(name.rstrip("."), number)
             for number, name in locale.days[context]["wide"].items():
                 weekdays.setdefault(name, number)  # babel numbers Monday as 0
     months.update(wide)
@@ -131,6 +134,9 @@ def lexicon(language: str) -> Lexicon:
         language=language,
         months=_keyed(months),
         month_alternation=_alternation(months),
+        abbreviations=frozenset(key(n) for n in months if key(n) not in {key(w) for w in wide})
+        if language not in _BARE_ABBREVIATIONS
+        else frozenset(),
         wide_month_alternation=_alternation(wide),
         weekdays=_keyed(weekdays),
         weekday_alternation=_alternation(weekdays),
