@@ -97,6 +97,9 @@ def test_gold_origins_match_corpus_exactly(
     gold: dict[str, Any], articles: dict[str, tuple[str, str]]
 ) -> None:
     assert set(gold["articles"]) == set(articles)
+    keys = {"event", "language", "published", "duplicate_of", "has_year"}
+    assert all(set(label) == keys for label in gold["articles"].values())
+    assert all(set(event) == {"story", "title", "date"} for event in gold["events"].values())
 
 
 def test_article_and_language_counts(gold: dict[str, Any]) -> None:
