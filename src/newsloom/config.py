@@ -35,7 +35,7 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES  # inputs larger than this are rejected unread
     batch_size: int = 200  # articles per store transaction
     language_min_confidence: float = 0.5  # below this the language is "und"
-    dedup_threshold: float = 0.7  # Jaccard estimate above which two articles are near-duplicates
+    dedup_threshold: float = 0.5  # Jaccard estimate above which two articles are near-duplicates
     embed_threads: int = 2  # threads for the embedding model
     analyze: bool = True  # run entities, events, stories and claims after ingest
     alias_files: tuple[str, ...] = ()  # user alias files (CSV/JSONL) loaded into the gazetteer

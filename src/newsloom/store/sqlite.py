@@ -187,11 +187,14 @@ class SQLiteStore:
         return tuple(RemovedLine(r["line_no"], r["text"], r["reason"]) for r in rows)
 
     def search(self, query: str, limit: int = 20) -> list[Article]:
-        """Full-text search with diacritics folded on both sides ("lodz" finds "Łódź"), best match first."""
+        """Full-text search with diacritics folded on both sides ("lodz" finds "Łódź"), best match first.
+
+        Each word also matches as a prefix, so a base form finds its inflections ("lodz" finds "Łodzi").
+        """
         terms = _QUERY_TOKEN.findall(fold(query))
         if not terms:
             return []
-        match = " ".join(f'"{t}"' for t in terms)
+        match = " ".join(f'"{t}"*' for t in terms)
         rows = self.db.execute(
             "SELECT a.* FROM articles_fts f JOIN articles a ON a.seq = f.rowid "
             "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts) LIMIT ?",

@@ -1,0 +1,104 @@
+"""Per-article stages: clean, language, dates, id. Every failure is a ``Rejected(origin, stage, reason)``.
+
+>>> pipeline = Pipeline(Settings())
+>>> pipeline.process(RawDocument("a.txt", "a.txt", "Title\\n\\nBody text of the article.", "text"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from .config import Settings
+from .errors import InputError
+from .models import Article, Cleaned, LanguageGuess, RawDocument, Rejected
+from .stages.clean import clean
+from .stages.dates import publication_date, temporal_expressions
+from .stages.langid import LanguageIdentifier
+from .text import fold
+
+_SPACE = re.compile(r"\s+")
+T = TypeVar("T")
+
+
+def article_id(title: str, text: str) -> str:
+    """Stable id from the normalised content: the same article ingested twice gets the same id.
+
+    >>> article_id("Łódź", "Some  text") == article_id("lodz", "some text")
+    True
+    """
+    normalised = _SPACE.sub(" ", fold(f"{title}\n{text}")).strip()
+    return hashlib.sha1(normalised.encode("utf-8")).hexdigest()[:16]
+
+
+class StageFailed(Exception):
+    """Carries a rejection out of a stage call."""
+
+    def __init__(self, rejected: Rejected) -> None:
+        super().__init__(rejected.reason)
+        self.rejected = rejected
+
+
+def _run(stage: str, origin: str, call: Callable[[], T]) -> T:
+    # A stage that fails on one article must never stop the batch or drop the article silently.
+    try:
+        return call()
+    except InputError as exc:
+        raise StageFailed(Rejected(origin, stage, str(exc))) from exc
+    except Exception as exc:
+        raise StageFailed(Rejected(origin, stage, f"internal error: {type(exc).__name__}: {exc}")) from exc
+
+
+class Pipeline:
+    """Runs the per-article stages; heavy models are loaded once, on the first article."""
+
+    def __init__(self, settings: Settings, *, today: dt.date | None = None) -> None:
+        self.settings = settings
+        self.today = today
+        self._langid: LanguageIdentifier | None = None
+
+    @property
+    def langid(self) -> LanguageIdentifier:
+        if self._langid is None:
+            self._langid = LanguageIdentifier(min_confidence=self.settings.language_min_confidence)
+        return self._langid
+
+    def process(self, doc: RawDocument) -> Article | Rejected:
+        """Clean, identify the language and date one document; a ``Rejected`` says which stage failed and why."""
+        try:
+            cleaned = _run("clean", doc.origin, lambda: clean(doc))
+            language = _run("language", doc.origin, lambda: self._language(doc, cleaned))
+            return _run("dates", doc.origin, lambda: self._article(doc, cleaned, language))
+        except StageFailed as failure:
+            return failure.rejected
+
+    def _language(self, doc: RawDocument, cleaned: Cleaned) -> LanguageGuess:
+        return self.langid.identify(f"{cleaned.title}\n{cleaned.text}", doc.language)
+
+    def _article(self, doc: RawDocument, cleaned: Cleaned, language: LanguageGuess) -> Article:
+        today = self.today or dt.date.today()
+        published = publication_date(
+            metadata=cleaned.published or doc.published,
+            header_lines=cleaned.header_dates,
+            text=cleaned.text,
+            language=language.code,
+            today=today,
+        )
+        temporal = temporal_expressions(cleaned.text, language.code, published.value)
+        return Article(
+            id=article_id(cleaned.title, cleaned.text),
+            source=doc.source,
+            origin=doc.origin,
+            title=cleaned.title,
+            text=cleaned.text,
+            language=language.code,
+            language_confidence=language.confidence,
+            published=published,
+            temporal=temporal,
+            removed=cleaned.removed,
+            url=cleaned.url or doc.url,
+            site=cleaned.site or doc.site,
+        )

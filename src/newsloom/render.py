@@ -1,0 +1,134 @@
+"""Plain-text views of results for the terminal; no logic beyond layout."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .models import Article, Claim, Entity, Event, Story
+
+if TYPE_CHECKING:
+    from .tracker import IngestReport, Tracker
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def ingest_report(report: IngestReport) -> str:
+    lines = [
+        f"added {report.added} article(s), {report.duplicates} of them duplicates of earlier ones; "
+        f"{report.already_present} already in the store (nothing added for those); "
+        f"{len(report.rejected)} rejected"
+    ]
+    lines.extend(report.analysis)
+    return "\n".join(lines) + "\n"
+
+
+def article_table(articles: Sequence[Article]) -> str:
+    rows = []
+    for a in articles:
+        date = a.published.value.isoformat() if a.published.value else "unknown   "
+        dup = f" dup-of:{a.duplicate_of[:8]}" if a.duplicate_of else ""
+        rows.append(f"{a.id}  {a.language:3} {date}  {_short(a.title, 70)}{dup}")
+    return "\n".join(rows) + ("\n" if rows else "no articles\n")
+
+
+def _article(a: Article) -> str:
+    lines = [
+        f"article {a.id}",
+        f"title:     {a.title}",
+        f"source:    {a.origin}",
+        f"language:  {a.language} (confidence {a.language_confidence:.2f})",
+        f"published: {a.published.value or 'unknown'} (how: {a.published.how}"
+        + (f"; from {a.published.evidence!r})" if a.published.evidence else ")"),
+    ]
+    if a.url:
+        lines.append(f"url:       {a.url}")
+    if a.duplicate_of:
+        lines.append(f"duplicate of: {a.duplicate_of}")
+    if a.event_id:
+        lines.append(f"event:     {a.event_id}")
+    for t in a.temporal:
+        lines.append(f"date in text: {t.text!r} -> {t.value.iso()} ({t.kind}, chars {t.start}-{t.end})")
+    lines += ["", a.text, ""]
+    if a.removed:
+        lines.append(f"removed as boilerplate ({len(a.removed)} lines):")
+        lines += [f"  line {r.line_no}: [{r.reason}] {_short(r.text, 90)}" for r in a.removed]
+    return "\n".join(lines) + "\n"
+
+
+def _event(e: Event, articles: Sequence[Article]) -> str:
+    span = f"{e.start or '?'} .. {e.end or '?'}"
+    lines = [
+        f"event {e.id}: {e.title}",
+        f"dates: {span}; languages: {', '.join(e.languages)}; "
+        f"independent sources: {e.sources}; story: {e.story_id or '-'}",
+    ]
+    if e.summary:
+        lines.append(f"summary: {e.summary}")
+    lines += [
+        f"  {a.id} [{a.language}] {a.published.value or '?'} {_short(a.title, 80)}"
+        + (" (duplicate)" if a.duplicate_of else "")
+        for a in articles
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _story(s: Story, events: Sequence[Event]) -> str:
+    lines = [f"story {s.id}: {s.title}"]
+    if s.summary:
+        lines.append(f"summary: {s.summary}")
+    by_id = {e.id: e for e in events}
+    for event_id in s.event_ids:
+        e = by_id.get(event_id)
+        if e:
+            lines.append(
+                f"  {e.start or '?'}  {e.id}  {_short(e.title, 80)} "
+                f"[{len(e.article_ids)} articles; {', '.join(e.languages)}]"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _entity(e: Entity) -> str:
+    lines = [f"entity {e.id}: {e.name} ({e.type}), {e.mention_count} mentions", "aliases:"]
+    by_lang: dict[str, list[str]] = {}
+    for alias in e.aliases:
+        by_lang.setdefault(alias.language, []).append(f"{alias.text} ({alias.count})")
+    lines += [f"  {lang}: {', '.join(texts)}" for lang, texts in sorted(by_lang.items())]
+    return "\n".join(lines) + "\n"
+
+
+def claim_line(c: Claim) -> str:
+    return f"{c.id}  [{c.stance}] {c.speaker}: {_short(c.quote, 100)}  (article {c.article_id[:8]})"
+
+
+def item(tracker: Tracker, thing: Article | Event | Story | Entity | Claim) -> str:
+    """Full view of whatever ``show`` found."""
+    if isinstance(thing, Article):
+        return _article(thing)
+    if isinstance(thing, Event):
+        return _event(thing, tracker.store.articles(ids=list(thing.article_ids)))
+    if isinstance(thing, Story):
+        return _story(thing, tracker.events())
+    if isinstance(thing, Entity):
+        return _entity(thing)
+    return claim_line(thing) + "\n"
+
+
+def stories_and_events(stories: Sequence[Story], events: Sequence[Event]) -> str:
+    out = [f"\n{len(events)} event(s) in {len(stories)} stor{'y' if len(stories) == 1 else 'ies'}:\n"]
+    in_story: set[str] = set()
+    for story in stories:
+        out.append(_story(story, events))
+        in_story.update(story.event_ids)
+    alone = [e for e in events if e.id not in in_story]
+    if alone:
+        out.append("events outside any story:")
+        out += [
+            f"  {e.start or '?'}  {e.id}  {_short(e.title, 80)} [{len(e.article_ids)} articles; "
+            f"{', '.join(e.languages)}]"
+            for e in alone
+        ]
+    return "\n".join(out) + "\n"

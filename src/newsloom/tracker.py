@@ -1,0 +1,210 @@
+"""The one facade that the CLI (and any HTTP API or UI) calls; it runs stages and persists their results.
+
+>>> tracker = Tracker(Settings(db=":memory:"))
+>>> report = tracker.ingest(["articles/"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from .config import Settings
+from .errors import NotFound
+from .export import Snapshot, write_export
+from .models import Article, Claim, Entity, Event, Mention, RawDocument, Rejected, Story
+from .pipeline import Pipeline
+from .stages.dedup import Deduper
+from .stages.ingest import read_inputs
+from .store import SQLiteStore, open_store
+
+DEMO_CORPUS = Path(__file__).parent / "data" / "demo"
+ProgressFactory = Callable[[Iterator[RawDocument | Rejected]], Iterator[RawDocument | Rejected]]
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest did: nothing is dropped without appearing here."""
+
+    added: int
+    already_present: int
+    duplicates: int
+    rejected: tuple[Rejected, ...]
+    analysis: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+@dataclass
+class _Batch:
+    articles: list[Article] = field(default_factory=list)
+    signatures: dict[str, bytes] = field(default_factory=dict)
+
+
+class Tracker:
+    """Ingest articles and query everything derived from them, backed by one store."""
+
+    def __init__(self, settings: Settings, store: SQLiteStore | None = None, *, today: dt.date | None = None):
+        self.settings = settings
+        self.store = store if store is not None else open_store(settings.db)
+        self.today = today
+        self._pipeline: Pipeline | None = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Tracker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            self._pipeline = Pipeline(self.settings, today=self.today)
+        return self._pipeline
+
+    def _deduper(self) -> Deduper:
+        deduper = Deduper(threshold=self.settings.dedup_threshold)
+        for article_id, signature in self.store.signatures():
+            deduper.add_signature(article_id, signature)
+        return deduper
+
+    # ---- ingest ---------------------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Sequence[str],
+        *,
+        stdin: BinaryIO | None = None,
+        progress: ProgressFactory | None = None,
+    ) -> IngestReport:
+        """Read, clean, identify, date and deduplicate ``paths`` (files, folders, ``-``), store them in batches,
+        then run the corpus-level analysis over what is new."""
+        deduper = self._deduper()
+        batch, seen = _Batch(), set[str]()
+        added = present = duplicates = 0
+        rejected: list[Rejected] = []
+        items: Iterator[RawDocument | Rejected] = read_inputs(
+            paths, stdin=stdin, max_bytes=self.settings.max_bytes
+        )
+        for item in progress(items) if progress else items:
+            result = item if isinstance(item, Rejected) else self.pipeline.process(item)
+            if isinstance(result, Rejected):
+                rejected.append(result)
+                continue
+            if result.id in seen or self.store.existing_ids([result.id]):
+                present += 1
+                continue
+            signature = deduper.signature(result.body)
+            duplicate_of = deduper.add_signature(result.id, signature)
+            duplicates += duplicate_of is not None
+            batch.articles.append(dataclasses.replace(result, duplicate_of=duplicate_of))
+            batch.signatures[result.id] = signature
+            seen.add(result.id)
+            if len(batch.articles) >= self.settings.batch_size:
+                added += self._flush(batch)
+                batch = _Batch()
+        added += self._flush(batch)
+        if rejected:
+            self.store.add_rejections(rejected)
+        notes: tuple[str, ...] = ()
+        if added and self.settings.analyze:
+            notes = self.analyze()
+        return IngestReport(added, present, duplicates, tuple(rejected), notes)
+
+    def _flush(self, batch: _Batch) -> int:
+        if batch.articles:
+            self.store.add_articles(batch.articles, batch.signatures)
+        return len(batch.articles)
+
+    def analyze(self, *, rebuild: bool = False) -> tuple[str, ...]:
+        """Run the corpus-level stages (entities, events, stories, claims) over the stored articles."""
+        from .analysis import analyze
+
+        return analyze(self.store, self.settings, rebuild=rebuild)
+
+    def recluster(self) -> tuple[str, ...]:
+        """Rebuild entities, events, stories and claims from scratch with the current settings."""
+        return self.analyze(rebuild=True)
+
+    def demo(self, *, progress: ProgressFactory | None = None) -> IngestReport:
+        """Ingest the bundled demo corpus."""
+        return self.ingest([str(DEMO_CORPUS)], progress=progress)
+
+    # ---- queries --------------------------------------------------------------------------------------------
+
+    def articles(
+        self, *, language: str | None = None, event_id: str | None = None, limit: int | None = None
+    ) -> list[Article]:
+        if event_id:
+            event_id = self.store.resolve_event(event_id)
+        return self.store.articles(language=language, event_id=event_id, limit=limit)
+
+    def search(self, query: str, *, limit: int = 20) -> list[Article]:
+        return self.store.search(query, limit=limit)
+
+    def rejections(self) -> list[Rejected]:
+        return self.store.rejections()
+
+    def show(self, item_id: str) -> Article | Event | Story | Entity | Claim:
+        """Whatever has this id: an article (or unique id prefix), event, story, entity or claim."""
+        for lookup in (
+            self.store.event,
+            self.store.story,
+            self.store.entity,
+            self._claim,
+            self.store.article,
+        ):
+            try:
+                return lookup(item_id)
+            except NotFound:
+                continue
+        raise NotFound(f"nothing has the id {item_id!r} (article, event, story, entity or claim)")
+
+    def _claim(self, claim_id: str) -> Claim:
+        for claim in self.store.claims():
+            if claim.id == claim_id:
+                return claim
+        raise NotFound(f"no claim {claim_id!r}")
+
+    def events(self) -> list[Event]:
+        return self.store.events()
+
+    def stories(self) -> list[Story]:
+        return self.store.stories()
+
+    def entities(self, *, type: str | None = None, event_id: str | None = None) -> list[Entity]:
+        if event_id:
+            event_id = self.store.resolve_event(event_id)
+        return self.store.entities(type=type, event_id=event_id)
+
+    def claims(self, *, event_id: str | None = None, entity_id: str | None = None) -> list[Claim]:
+        if event_id:
+            event_id = self.store.resolve_event(event_id)
+        return self.store.claims(event_id=event_id, entity_id=entity_id)
+
+    def snapshot(self) -> Snapshot:
+        articles = self.store.articles()
+        mentions: dict[str, list[Mention]] = {}
+        for mention in self.store.mentions():
+            mentions.setdefault(mention.article_id, []).append(mention)
+        return Snapshot(
+            articles,
+            mentions,
+            self.store.entities(),
+            self.store.events(),
+            self.store.stories(),
+            self.store.claims(),
+        )
+
+    def export(self, fmt: str, out: TextIO, *, table: str = "articles") -> int:
+        """Write everything in ``fmt`` (json, jsonl, csv) to ``out``; returns the number of records."""
+        return write_export(self.snapshot(), fmt, out, table=table)
