@@ -139,6 +139,12 @@ def test_title_header_dates_and_paragraphs() -> None:
     ]
 
 
+def test_navigation_line_is_not_the_title() -> None:
+    result = clean(_text(f"Home | World | Europe | Sport\nFlood in Wrocław\n{BODY}"))
+    assert result.title == "Flood in Wrocław"
+    assert result.removed[0].reason == "list of links or tags"
+
+
 def test_date_line_before_title() -> None:
     result = clean(_text(f"19 czerwca 2024\nPowódź w Kłodzku\n{BODY}"))
     assert result.title == "Powódź w Kłodzku"

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["classify_lines", "is_sentence_like", "pattern_reason"]
+__all__ = ["classify_lines", "is_sentence_like", "line_reason", "pattern_reason"]
 
 
 @dataclass(frozen=True)
@@ -197,6 +197,17 @@ def pattern_reason(line: str) -> str | None:
     """
     stripped = line.strip()
     return _pattern_reason(stripped, is_sentence_like(stripped))
+
+
+def line_reason(line: str) -> str | None:
+    """Why a single line, seen alone, is boilerplate (pattern table or structure), or ``None``.
+
+    >>> line_reason("Home | World | Europe | Sport")
+    'list of links or tags'
+    """
+    stripped = line.strip()
+    sentence = is_sentence_like(stripped)
+    return _pattern_reason(stripped, sentence) or _structural_reason(stripped, sentence)
 
 
 def _pattern_reason(stripped: str, sentence: bool) -> str | None:

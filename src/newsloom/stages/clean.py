@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from newsloom.errors import InputError
 from newsloom.models import Cleaned, RawDocument, RemovedLine
-from newsloom.stages.boilerplate import classify_lines, pattern_reason
+from newsloom.stages.boilerplate import classify_lines, line_reason
 from newsloom.text import fold
 
 __all__ = ["clean", "is_date_line", "looks_like_html"]
@@ -107,7 +107,9 @@ class _Extracted:
 def clean(doc: RawDocument) -> Cleaned:
     """Extract the article text, title, header dates and metadata of ``doc``, dropping boilerplate lines.
 
-    Raises :class:`InputError` naming ``doc.origin`` when no article text remains.
+    Raises :class:`InputError` naming ``doc.origin`` when no article text remains. ``RemovedLine.line_no``
+    counts lines of the plain text (for HTML: of the extracted text, paragraphs separated by blank lines;
+    lines with reason "not main content (HTML extraction)" count lines of the tag-stripped page instead).
 
     >>> raw = RawDocument("a.txt", "a.txt", "Flood in Wrocław\\n19.06.2024 14:32\\n\\nThe Oder rose overnight.\\n"
     ...                   "Fot. PAP/Jan Kowalski", "text")
@@ -188,7 +190,7 @@ def _clean_text(
             kept.append(line)
     text = "\n".join(kept).strip()
     text = re.sub(r"\n{3,}", "\n\n", text)
-    if not text and len(title) >= _ONE_LINE_ARTICLE and not given_title and pattern_reason(title) is None:
+    if not text and len(title) >= _ONE_LINE_ARTICLE and not given_title and line_reason(title) is None:
         # A one-line article (title and body run together): keep the line as text rather than lose it;
         # a bare headline stays an error.
         text, title = title, ""
@@ -224,7 +226,7 @@ def _pick_title(lines: list[str], used: list[bool], header_rows: list[int], give
         line = lines[row]
         if len(line) > _MAX_TITLE_CHARS:
             return ""  # the text starts with a paragraph: no title line to take
-        if pattern_reason(line) is None:
+        if line_reason(line) is None:
             used[row] = True
             return line
     return ""
