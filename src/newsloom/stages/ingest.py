@@ -57,6 +57,7 @@ _HTML_SNIFF = re.compile(r"<(?:!doctype\s+html|html|head|body|article|div|p|h[1-
 _FEED_SNIFF = re.compile(r"<(?:rss|feed|rdf:RDF)\b", re.I)
 _TAG = re.compile(r"<[A-Za-z/!][^>]*>")
 _SNIFF_BYTES = 8192
+_SCORE_CHARS = 65536
 _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 
 
@@ -230,7 +231,7 @@ def decode_bytes(data: bytes) -> str:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        score = (_implausibility(text), rank, text)
+        score = (_implausibility(text[:_SCORE_CHARS]), rank, text)  # a sample: scoring is a Python loop
         if best is None or score[:2] < best[:2]:
             best = score
     if best is None:
