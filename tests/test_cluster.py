@@ -7,9 +7,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from conftest import make_article
 from newsloom.models import DateValue, PublicationDate, TemporalExpression
 from newsloom.stages.cluster import ArticleSignal, Clusterer, build_event, event_id_for, infer_dates
-from conftest import make_article
 
 DAY = dt.date(2024, 6, 19)
 
@@ -91,6 +91,26 @@ def test_old_events_leave_the_index(centres: list[np.ndarray]) -> None:
     assert c.open_events == 1  # the old event expired
 
 
+def test_late_articles_find_archived_events(centres: list[np.ndarray]) -> None:
+    c = Clusterer(dim=64, window_days=5)
+    old = c.assign(sig("old", centres[0], "flood opava water", day=DAY)).event_id
+    c.assign(sig("new", centres[1], "court vote annul", day=DAY + dt.timedelta(days=60)))
+    assert c.open_events == 1
+    undated = c.assign(sig("undated", centres[0], "flood opava water", day=None))
+    backfill = c.assign(sig("backfill", centres[0], "flood opava water", day=DAY + dt.timedelta(days=1)))
+    assert undated.event_id == old and backfill.event_id == old
+    restored = Clusterer.from_state(c.to_state())
+    again = restored.assign(sig("undated2", centres[0], "flood opava water", day=None))
+    assert again.event_id == old
+
+
+def test_archive_size_bounds_memory(centres: list[np.ndarray]) -> None:
+    c = Clusterer(dim=64, window_days=1, archive_size=0)
+    old = c.assign(sig("old", centres[0], "flood opava water", day=DAY)).event_id
+    c.assign(sig("new", centres[1], "court vote annul", day=DAY + dt.timedelta(days=60)))
+    assert c.assign(sig("late", centres[0], "flood opava water", day=None)).event_id != old
+
+
 def test_state_round_trip_continues_identically(centres: list[np.ndarray]) -> None:
     rng = np.random.default_rng(3)
     stream = [sig(f"a{i}", topic_vector(rng, centres[i % 2]), ["p k y", "f o w"][i % 2]) for i in range(12)]
@@ -116,7 +136,9 @@ def test_build_event_counts_independent_sources_and_titles() -> None:
         make_article("a", "Putin in Pyongyang", "x", "en", site="bbc.com"),
         make_article("b", "Putin w Pjongjangu", "x", "pl", site="pap.pl"),
         make_article("c", "Putin w Pjongjangu", "x", "pl", site="wp.pl", duplicate_of="b"),
-        make_article("d", "Putin v Pchjongjangu", "x", "cs", site="pap.pl", published=DAY + dt.timedelta(days=2)),
+        make_article(
+            "d", "Putin v Pchjongjangu", "x", "cs", site="pap.pl", published=DAY + dt.timedelta(days=2)
+        ),
     ]
     ev = build_event("ev-1", arts, "st-1")
     assert ev.sources == 2  # bbc.com and pap.pl; the duplicate does not count

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import make_article
 from newsloom.stages.embed import (
     LEAD_WORDS,
     CachedEmbedder,
@@ -20,7 +21,6 @@ from newsloom.stages.embed import (
     lead_words,
     normalise_rows,
 )
-from conftest import make_article
 
 
 class CountingEmbedder:
@@ -88,11 +88,13 @@ def test_e5_rejects_bad_arguments() -> None:
 @pytest.mark.slow
 def test_e5_translations_closer_than_unrelated() -> None:
     e5 = E5Embedder(threads=2)
-    rows = e5.embed([
-        "Powódź w Kłodzku: woda zalała centrum miasta.",
-        "Flood in Kłodzko: water flooded the town centre.",
-        "The central bank raised interest rates by half a point.",
-    ])
+    rows = e5.embed(
+        [
+            "Powódź w Kłodzku: woda zalała centrum miasta.",
+            "Flood in Kłodzko: water flooded the town centre.",
+            "The central bank raised interest rates by half a point.",
+        ]
+    )
     assert rows.shape == (3, e5.dim) and rows.dtype == np.float32
     assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-4)
     assert rows[0] @ rows[1] > rows[0] @ rows[2] + 0.03

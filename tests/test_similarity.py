@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import make_article
 from newsloom.stages.similarity import (
     FEATURES,
     STEM,
     ArticleSignal,
     DocumentFrequency,
+    LanguageBaseline,
     SimilarityModel,
     capitalised_keys,
     date_factor,
@@ -27,7 +30,6 @@ from newsloom.stages.similarity import (
     set_cosine,
     sparse_cosine,
 )
-from conftest import make_article
 
 
 def unit(*values: float) -> np.ndarray:
@@ -35,7 +37,9 @@ def unit(*values: float) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def signal(aid: str, vec: np.ndarray, text: str, lang: str = "en", date: dt.date | None = None) -> ArticleSignal:
+def signal(
+    aid: str, vec: np.ndarray, text: str, lang: str = "en", date: dt.date | None = None
+) -> ArticleSignal:
     return ArticleSignal(aid, vec, lexical_terms(text), capitalised_keys(text), date, lang, "site", None, "")
 
 
@@ -76,14 +80,22 @@ def test_idf_rewards_rare_terms() -> None:
 
 def test_date_factor_monotone() -> None:
     values = [date_factor(g) for g in range(0, 40)]
-    assert values[0] == 1.0 and all(a >= b for a, b in zip(values, values[1:], strict=False))
+    assert values[0] == 1.0 and all(a >= b for a, b in itertools.pairwise(values))
 
 
 def test_features_in_declared_order() -> None:
     a = signal("a", unit(1, 0), "Putin met Kim in Pyongyang")
     b = signal("b", unit(1, 0), "Putin met Kim in Pyongyang", lang="pl")
     f = features(a, b)
-    assert len(f) == len(FEATURES) and f[0] == pytest.approx(1.0) and f[3] == 0.0
+    centre = default_model().baseline().mean("en", "pl")
+    assert len(f) == len(FEATURES) and f[0] == pytest.approx(1.0 - centre) and f[3] == 0.0
+
+
+def test_language_baseline_learns_and_round_trips() -> None:
+    b = LanguageBaseline({"en|en": 0.77}, same=0.79, cross=0.745, prior_weight=10)
+    b.observe("pl", "en", total=0.70 * 90, count=90)  # unseen pair starts from the cross prior
+    assert b.mean("en", "pl") == pytest.approx((0.745 * 10 + 63) / 100)
+    assert LanguageBaseline.from_dict(b.to_dict()).mean("pl", "en") == pytest.approx(b.mean("en", "pl"))
 
 
 def test_model_json_round_trip() -> None:

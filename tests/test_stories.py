@@ -27,8 +27,12 @@ def profile(eid: str, vec: np.ndarray, ents: str, terms: str, day: dt.date) -> E
 
 
 FLOOD = profile("ev-flood", unit(1, 0.1, 0), "klodzko nysa odra", "flood water rescue", dt.date(2024, 9, 15))
-REBUILD = profile("ev-rebuild", unit(1, 0.2, 0.05), "klodzko nysa ue", "flood funds rebuild", dt.date(2024, 10, 20))
-ELECTION = profile("ev-vote", unit(0.3, 1, 0.2), "polska sejm tusk", "vote election seats", dt.date(2024, 10, 1))
+REBUILD = profile(
+    "ev-rebuild", unit(1, 0.2, 0.05), "klodzko nysa ue", "flood funds rebuild", dt.date(2024, 10, 20)
+)
+ELECTION = profile(
+    "ev-vote", unit(0.3, 1, 0.2), "polska sejm tusk", "vote election seats", dt.date(2024, 10, 1)
+)
 SAME_PLACE = profile("ev-fire", unit(1, 0.1, 0), "polska warsaw", "fire factory", dt.date(2024, 9, 20))
 
 

@@ -23,19 +23,17 @@ import datetime as dt
 import hashlib
 import io
 import json
-import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from newsloom.models import Article, Event, PublicationDate
 from newsloom.stages.similarity import (
     ArticleSignal,
     DocumentFrequency,
+    LanguageBaseline,
     SimilarityModel,
     date_factor,
     default_model,
@@ -43,11 +41,13 @@ from newsloom.stages.similarity import (
     sparse_cosine,
     weighted_terms,
 )
+from newsloom.stages.stories import build_event, infer_dates
 
 __all__ = ["ArticleSignal", "Assignment", "Clusterer", "build_event", "event_id_for", "infer_dates"]
 
 PROFILE_TERMS = 300  # lexical terms kept per event profile (most frequent), bounding memory and scoring time
 PROFILE_ENTITIES = 40
+ARCHIVE_TERMS, ARCHIVE_ENTITIES = 60, 20  # what an expired event keeps for late articles
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ class _Event:
     first: dt.date | None = None
     last: dt.date | None = None
     seen: int = 0  # clock ordinal of the last article, for expiry
+    language: str = ""  # the founding article's language: the index row's language for the baseline
 
     def add(self, s: ArticleSignal) -> None:
         """Fold one article into the profile."""
@@ -108,13 +109,66 @@ class _Event:
         return max(0, (date - self.last).days)
 
 
+class _VectorIndex:
+    """Exact cosine search over a dense, growable float32 matrix of event centroids (rows swap on removal)."""
+
+    def __init__(self, dim: int) -> None:
+        self.matrix = np.zeros((256, dim), dtype=np.float32)
+        self.codes = np.zeros(256, dtype=np.int64)  # language code of each row, for the baseline
+        self.ids: list[str] = []
+        self.row_of: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, eid: object) -> bool:
+        return eid in self.row_of
+
+    def put(self, eid: str, vector: npt.NDArray[np.float32], code: int) -> None:
+        """Add or update a row."""
+        row = self.row_of.get(eid)
+        if row is None:
+            if len(self.ids) == self.matrix.shape[0]:
+                self.matrix = np.concatenate([self.matrix, np.zeros_like(self.matrix)])
+                self.codes = np.concatenate([self.codes, np.zeros_like(self.codes)])
+            row = len(self.ids)
+            self.row_of[eid] = row
+            self.ids.append(eid)
+        self.matrix[row] = vector
+        self.codes[row] = code
+
+    def remove(self, eid: str) -> None:
+        """Drop a row (no-op when absent), moving the last row into its place."""
+        row = self.row_of.pop(eid, None)
+        if row is None:
+            return
+        last = len(self.ids) - 1
+        if row != last:
+            moved = self.ids[last]
+            self.ids[row] = moved
+            self.matrix[row] = self.matrix[last]
+            self.codes[row] = self.codes[last]
+            self.row_of[moved] = row
+        self.ids.pop()
+
+    def search(self, vector: npt.NDArray[np.float32], k: int) -> tuple[npt.NDArray[np.float32], list[int]]:
+        """All cosines, and the rows of the ``k`` best."""
+        n = len(self.ids)
+        sims = self.matrix[:n] @ vector
+        if n <= k:
+            return sims, list(range(n))
+        return sims, [int(r) for r in np.argpartition(-sims, k - 1)[:k]]
+
+
 class Clusterer:
     """Assign articles to events online, over an index of recent events.
 
     Parameters (defaults fitted on SemEval dev where they can be, see BENCHMARKS.md):
     ``threshold`` minimum similarity to join an event (default: the similarity model's dev-fitted threshold);
     ``merge_threshold`` similarity to a second event above which the two merge (default ``threshold + 0.1``);
-    ``window_days`` events idle longer than this (by article dates) leave the index;
+    ``window_days`` events idle longer than this (by article dates) leave the index for the archive;
+    ``archive_size`` expired events kept (most recent first, profiles pruned) for articles that arrive late:
+    undated ones, or ones dated before the window (back-fills); older events are forgotten;
     ``candidates`` events re-scored with the full model; ``min_cosine`` embedding pre-filter.
     """
 
@@ -124,6 +178,7 @@ class Clusterer:
         *,
         merge_threshold: float | None = None,
         window_days: int = 10,
+        archive_size: int = 20_000,
         candidates: int = 10,
         min_cosine: float = 0.75,
         model: SimilarityModel | None = None,
@@ -132,19 +187,22 @@ class Clusterer:
         self.model = model or default_model()
         self.threshold = self.model.threshold if threshold is None else threshold
         self.merge_threshold = self.threshold + 0.1 if merge_threshold is None else merge_threshold
-        if not 0.0 <= self.threshold <= 1.0 or window_days < 1 or candidates < 1:
-            raise ValueError("threshold must be in [0, 1]; window_days and candidates must be >= 1")
+        if not 0.0 <= self.threshold <= 1.0 or window_days < 1 or candidates < 1 or archive_size < 0:
+            raise ValueError("threshold must be in [0, 1]; window_days, candidates >= 1; archive_size >= 0")
         self.window_days = window_days
+        self.archive_size = archive_size
         self.candidates = candidates
         self.min_cosine = min_cosine
         self.dim = dim
         self.df = DocumentFrequency()
+        self.baseline: LanguageBaseline = self.model.baseline()
+        self._lang_ids: dict[str, int] = {}
         self._events: dict[str, _Event] = {}
         self._article_event: dict[str, str] = {}
         self._merged: dict[str, str] = {}
-        self._matrix = np.zeros((1024, dim), dtype=np.float32)
-        self._rows: list[str] = []  # row -> event id, for open events only
-        self._row_of: dict[str, int] = {}
+        self._open = _VectorIndex(dim)
+        self._archive = _VectorIndex(dim)
+        self._archived_order: list[str] = []  # expiry order, oldest first (may hold stale ids)
         self._clock = 0  # newest article date seen (ordinal); undated articles use it
         self._expired_at = 0
 
@@ -162,13 +220,18 @@ class Clusterer:
         self.df.add(signal.terms)
         scored = self._score_candidates(signal)
         if not scored or scored[0][0] < self.threshold:
-            return self._open(signal, scored[0][0] if scored else 0.0)
+            return self._found(signal, scored[0][0] if scored else 0.0)
         best_score, best = scored[0]
-        to_merge = [e for s, e in scored[1:] if s >= self.merge_threshold and best_score >= self.merge_threshold]
+        # Only a dated article may bridge two open events: without a date, two similar events months apart
+        # (the same actors again) would look like one.
+        bridge = signal.date is not None and best_score >= self.merge_threshold and best in self._open
+        to_merge = [e for s, e in scored[1:] if bridge and s >= self.merge_threshold and e in self._open]
         merged = tuple(self._merge(best, other) for other in to_merge)
         target = self.resolve(best)
         self._join(target, signal, best_score)
-        return Assignment(signal.article_id, target, False, tuple(m for m in merged if m != target), best_score)
+        return Assignment(
+            signal.article_id, target, False, tuple(m for m in merged if m != target), best_score
+        )
 
     def resolve(self, event_id: str) -> str:
         """The current id of an event (follows merges): a merged-away id resolves to its survivor."""
@@ -193,44 +256,56 @@ class Clusterer:
     @property
     def open_events(self) -> int:
         """Number of events in the index (inside the time window)."""
-        return len(self._rows)
+        return len(self._open)
 
     # ---- scoring --------------------------------------------------------------------------------------------
     def _score_candidates(self, s: ArticleSignal) -> list[tuple[float, str]]:
-        n = len(self._rows)
-        if n == 0:
-            return []
-        sims = self._matrix[:n] @ s.vector
-        k = min(self.candidates, n)
-        top = np.argpartition(-sims, k - 1)[:k] if n > k else np.arange(n)
+        found: dict[str, float] = {}
+        sims, rows = self._open.search(s.vector, self.candidates)
+        if len(self._open):
+            self._observe_baseline(s.language, sims)
+        late = s.date is None or s.date.toordinal() < self._clock - self.window_days
+        pools = [(self._open, sims, rows)]
+        if late and len(self._archive):
+            pools.append((self._archive, *self._archive.search(s.vector, self.candidates)))
         weighted = weighted_terms(s.terms, self.df)
-        scored = []
-        for row in top:
-            cos = float(sims[row])
-            if cos < self.min_cosine:
-                continue
-            ev = self._events[self._rows[row]]
-            scored.append((self._event_score(s, ev, cos, weighted), ev.id))
-        scored.sort(reverse=True)
-        return scored
+        for index, pool_sims, pool_rows in pools:
+            for row in pool_rows:
+                cos = float(pool_sims[row])
+                if cos >= self.min_cosine:
+                    ev = self._events[index.ids[row]]
+                    found[ev.id] = self._event_score(s, ev, cos, weighted)
+        return sorted(((score, eid) for eid, score in found.items()), reverse=True)
+
+    def _observe_baseline(self, language: str, sims: npt.NDArray[np.float32]) -> None:
+        """Most index rows are unrelated to a new article: their cosines estimate the language-pair baseline."""
+        names = list(self._lang_ids)
+        codes = self._open.codes[: sims.shape[0]]
+        totals = np.bincount(codes, weights=sims, minlength=len(names))
+        counts = np.bincount(codes, minlength=len(names))
+        for code in np.nonzero(counts)[0]:
+            self.baseline.observe(language, names[code], float(totals[code]), int(counts[code]))
 
     def _event_score(self, s: ArticleSignal, ev: _Event, cos: float, weighted: dict[str, float]) -> float:
         lex = sparse_cosine(weighted, weighted_terms(ev.terms, self.df))
         top_entities = {e for e, _ in ev.entities.most_common(PROFILE_ENTITIES)}
         ent = set_cosine(s.entities, top_entities)
-        same = 1.0 if s.language in ev.languages else 0.0
-        return self.model.score([cos, lex, ent, same]) * date_factor(ev.gap(s.date))
+        same = s.language in ev.languages
+        other = s.language if same else ev.languages.most_common(1)[0][0]
+        centred = cos - self.baseline.mean(s.language, other)
+        return self.model.score([centred, lex, ent, float(same)]) * date_factor(ev.gap(s.date))
 
     # ---- mutation -------------------------------------------------------------------------------------------
-    def _open(self, s: ArticleSignal, score: float) -> Assignment:
+    def _found(self, s: ArticleSignal, score: float) -> Assignment:
         eid = event_id_for(s.article_id)
         while eid in self._events:  # an id collision (re-used founding id after a merge) gets a suffix
             eid = eid + "x"
-        ev = _Event(eid, [], np.zeros(self.dim, dtype=np.float32))
-        self._events[eid] = ev
-        self._index_add(eid)
+        self._events[eid] = _Event(eid, [], np.zeros(self.dim, dtype=np.float32), language=s.language)
         self._join(eid, s, score)
         return Assignment(s.article_id, eid, True, (), score)
+
+    def _code(self, language: str) -> int:
+        return self._lang_ids.setdefault(language, len(self._lang_ids))
 
     def _join(self, eid: str, s: ArticleSignal, score: float, dup: bool = False) -> Assignment:
         ev = self._events[eid]
@@ -238,10 +313,15 @@ class Clusterer:
             ev.members.append(s.article_id)
         else:
             ev.add(s)
-        ev.seen = self._clock
         self._article_event[s.article_id] = eid
-        if eid in self._row_of and not dup:
-            self._matrix[self._row_of[eid]] = ev.centroid()
+        if ev.vec_sum is not None and not dup:
+            ev.seen = max(ev.seen, self._clock if s.date is None else s.date.toordinal())
+            if eid in self._archive and ev.seen >= self._clock - self.window_days:
+                self._archive.remove(eid)  # a late article brought it back into the window
+            if eid not in self._archive:
+                self._open.put(eid, ev.centroid(), self._code(ev.language))
+            else:
+                self._archive.put(eid, ev.centroid(), self._code(ev.language))
         return Assignment(s.article_id, eid, False, (), score)
 
     def _merge(self, keep: str, other: str) -> str:
@@ -258,62 +338,61 @@ class Clusterer:
         a.terms.update(b.terms)
         a.entities.update(b.entities)
         a.languages.update(b.languages)
+        a.seen = max(a.seen, b.seen)
         for d in (b.first, b.last):
             if d is not None:
                 a.first = d if a.first is None else min(a.first, d)
                 a.last = d if a.last is None else max(a.last, d)
         self._merged[b.id] = a.id
-        self._index_remove(b.id)
-        if a.id in self._row_of:
-            self._matrix[self._row_of[a.id]] = a.centroid()
+        self._open.remove(b.id)
+        self._archive.remove(b.id)
+        b.vec_sum, b.terms, b.entities = None, Counter(), Counter()
+        index = self._archive if a.id in self._archive else self._open
+        if a.vec_sum is not None:
+            index.put(a.id, a.centroid(), self._code(a.language))
         return b.id
 
-    def _index_add(self, eid: str) -> None:
-        if len(self._rows) == self._matrix.shape[0]:
-            self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
-        self._row_of[eid] = len(self._rows)
-        self._rows.append(eid)
-        self._matrix[self._row_of[eid]] = self._events[eid].centroid()
-
-    def _index_remove(self, eid: str) -> None:
-        row = self._row_of.pop(eid, None)
-        if row is None:
-            return
-        last = len(self._rows) - 1
-        if row != last:  # swap the last row in, keeping the matrix dense
-            moved = self._rows[last]
-            self._rows[row] = moved
-            self._matrix[row] = self._matrix[last]
-            self._row_of[moved] = row
-        self._rows.pop()
-
     def _expire(self) -> None:
-        """Drop events idle for more than the window from the index, and their heavy profile data."""
+        """Move events idle for more than the window to the archive (pruned); forget the oldest archived."""
         self._expired_at = self._clock
         horizon = self._clock - self.window_days
-        for eid in [e for e in self._rows if self._events[e].seen < horizon]:
-            self._index_remove(eid)
+        for eid in [e for e in self._open.ids if self._events[e].seen < horizon]:
             ev = self._events[eid]
-            ev.vec_sum, ev.terms, ev.entities = None, Counter(), Counter()
+            self._open.remove(eid)
+            ev.terms = Counter(dict(ev.terms.most_common(ARCHIVE_TERMS)))
+            ev.entities = Counter(dict(ev.entities.most_common(ARCHIVE_ENTITIES)))
+            if self.archive_size and ev.vec_sum is not None:
+                self._archive.put(eid, ev.centroid(), self._code(ev.language))
+                self._archived_order.append(eid)
+            else:
+                ev.vec_sum, ev.terms, ev.entities = None, Counter(), Counter()
+        while len(self._archive) > self.archive_size:
+            old = self._archived_order.pop(0)
+            if old in self._archive:
+                self._archive.remove(old)
+                ev = self._events[old]
+                ev.vec_sum, ev.terms, ev.entities = None, Counter(), Counter()
 
     # ---- persistence ----------------------------------------------------------------------------------------
     def to_state(self) -> bytes:
         """Serialise everything needed to continue clustering later (compact: npz + JSON metadata)."""
         events = []
-        open_ids = list(self._rows)
         for ev in self._events.values():
             events.append({"id": ev.id, "members": ev.members, "languages": dict(ev.languages),
                            "first": ev.first.isoformat() if ev.first else None,
                            "last": ev.last.isoformat() if ev.last else None, "seen": ev.seen,
-                           "terms": dict(ev.terms) if ev.vec_sum is not None else {},
-                           "entities": dict(ev.entities) if ev.vec_sum is not None else {}})  # fmt: skip
+                           "language": ev.language, "terms": dict(ev.terms), "entities": dict(ev.entities)})  # fmt: skip
+        open_ids = list(self._open.ids)
+        archived = [e for e in dict.fromkeys(self._archived_order) if e in self._archive]
         meta: dict[str, Any] = {
             "version": 1, "threshold": self.threshold, "merge_threshold": self.merge_threshold,
-            "window_days": self.window_days, "candidates": self.candidates, "min_cosine": self.min_cosine,
-            "dim": self.dim, "clock": self._clock, "expired_at": self._expired_at, "documents": self.df.documents,
-            "events": events, "merged": self._merged, "open": open_ids,
+            "window_days": self.window_days, "archive_size": self.archive_size, "candidates": self.candidates,
+            "min_cosine": self.min_cosine, "dim": self.dim, "clock": self._clock, "expired_at": self._expired_at,
+            "documents": self.df.documents, "events": events, "merged": self._merged, "open": open_ids,
+            "archived": archived, "baseline": self.baseline.to_dict(),
         }  # fmt: skip
-        sums = np.stack([_sum(self._events[e]) for e in open_ids]) if open_ids else np.zeros((0, self.dim))
+        ids = open_ids + archived
+        sums = np.stack([_sum(self._events[e]) for e in ids]) if ids else np.zeros((0, self.dim))
         buf = io.BytesIO()
         np.savez_compressed(buf, meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
                             sums=sums.astype(np.float32), df=self.df.counts)  # fmt: skip
@@ -326,18 +405,24 @@ class Clusterer:
             meta = json.loads(data["meta"].tobytes().decode("utf-8"))
             sums, counts = data["sums"], data["df"]
         c = cls(meta["threshold"], merge_threshold=meta["merge_threshold"], window_days=meta["window_days"],
-                candidates=meta["candidates"], min_cosine=meta["min_cosine"], model=model, dim=meta["dim"])  # fmt: skip
+                archive_size=meta["archive_size"], candidates=meta["candidates"], min_cosine=meta["min_cosine"],
+                model=model, dim=meta["dim"])  # fmt: skip
         c.df = DocumentFrequency(counts.astype(np.int32), int(meta["documents"]))
+        c.baseline = LanguageBaseline.from_dict(meta["baseline"])
         c._clock, c._expired_at, c._merged = meta["clock"], meta["expired_at"], dict(meta["merged"])
         for e in meta["events"]:
             ev = _Event(e["id"], list(e["members"]), None, Counter(e["terms"]), Counter(e["entities"]),
-                        Counter(e["languages"]), _date(e["first"]), _date(e["last"]), e["seen"])  # fmt: skip
+                        Counter(e["languages"]), _date(e["first"]), _date(e["last"]), e["seen"],
+                        e["language"])  # fmt: skip
             c._events[ev.id] = ev
             for a in ev.members:
                 c._article_event[a] = ev.id
-        for eid, vec in zip(meta["open"], sums, strict=True):
-            c._events[eid].vec_sum = vec.astype(np.float32)
-            c._index_add(eid)
+        n_open = len(meta["open"])
+        for i, eid in enumerate(meta["open"] + meta["archived"]):
+            ev = c._events[eid]
+            ev.vec_sum = sums[i].astype(np.float32)
+            (c._open if i < n_open else c._archive).put(eid, ev.centroid(), c._code(ev.language))
+        c._archived_order = list(meta["archived"])
         return c
 
 
@@ -348,109 +433,3 @@ def _sum(ev: _Event) -> npt.NDArray[np.float32]:
 
 def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
-
-
-# ---- event records and date inference (functions over the clusterer's output) -------------------------------
-
-
-def build_event(
-    event_id: str,
-    articles: Sequence[Article],
-    story_id: str | None = None,
-    vectors: Mapping[str, npt.NDArray[np.float32]] | None = None,
-) -> Event:
-    """Summarise member articles into an :class:`Event` record.
-
-    ``sources`` counts distinct sites/sources among non-duplicates; ``start``/``end`` span publication dates and
-    day-precise dates the articles mention within a week before them; ``titles`` holds, per language, the title
-    of the article nearest the centroid (``vectors``; without them the first article of that language);
-    ``title`` is the English one if any, else the most central title.
-
-    >>> from newsloom.models import PublicationDate
-    >>> a = Article("a1", "pap", "o", "Powódź", "Woda.", "pl", 1.0, PublicationDate(dt.date(2024, 9, 16), "text"))
-    >>> build_event("ev-1", [a]).title
-    'Powódź'
-    """
-    if not articles:
-        raise ValueError(f"event {event_id} has no articles")
-    originals = [a for a in articles if a.duplicate_of is None] or list(articles)
-    ranked = _by_centrality(originals, vectors)
-    titles: dict[str, str] = {}
-    for a in ranked:
-        if a.title:
-            titles.setdefault(a.language, a.title)
-    languages = tuple(lang for lang, _ in Counter(a.language for a in articles).most_common())
-    main = titles.get("en") or next((a.title for a in ranked if a.title), "")
-    start, end = _span(articles)
-    sources = len({(a.site or a.source).lower() for a in originals})
-    return Event(event_id, main, start, end, tuple(a.id for a in articles), languages, sources, story_id, titles)
-
-
-def _by_centrality(
-    articles: Sequence[Article], vectors: Mapping[str, npt.NDArray[np.float32]] | None
-) -> list[Article]:
-    """Articles nearest the centroid first (input order when vectors are missing)."""
-    if not vectors or not all(a.id in vectors for a in articles):
-        return list(articles)
-    matrix = np.stack([vectors[a.id] for a in articles])
-    centroid = matrix.mean(axis=0)
-    order = np.argsort(-(matrix @ centroid), kind="stable")
-    return [articles[int(i)] for i in order]
-
-
-def _span(articles: Sequence[Article]) -> tuple[dt.date | None, dt.date | None]:
-    published = [a.published.value for a in articles if a.published.value is not None]
-    if not published:
-        return None, None
-    lo, hi = min(published), max(published)
-    mentioned = [t.value.start for a in articles for t in a.temporal
-                 if t.value.granularity == "day" and t.value.start == t.value.end]  # fmt: skip
-    # Only dates just before the reporting count: older mentions are background, not the event.
-    near = [d for d in mentioned if (lo - dt.timedelta(days=7)) <= d <= hi]
-    return min([lo, *near]), max([hi, *near])
-
-
-def infer_dates(articles: Sequence[Article], event_of: Mapping[str, str]) -> dict[str, PublicationDate]:
-    """Publication dates for undated articles, from their event's dated articles.
-
-    The base is the median publication date of the event's dated members; an article that says "yesterday"
-    (in its language) about the event is dated one day after the event's earliest date, one that names the
-    weekday of that earliest date one day after it (news says "on Tuesday" from a later day). Articles whose
-    event has no dated member are left out.
-
-    >>> from newsloom.models import PublicationDate
-    >>> known = Article("a", "s", "o", "T", "x", "en", 1.0, PublicationDate(dt.date(2024, 6, 19), "text"))
-    >>> late = Article("b", "s", "o", "T", "Yesterday Putin came.", "en", 1.0, PublicationDate(None, "unknown"))
-    >>> infer_dates([known, late], {"a": "ev-1", "b": "ev-1"})["b"].value
-    datetime.date(2024, 6, 20)
-    """
-    dated: dict[str, list[dt.date]] = {}
-    for a in articles:
-        if a.published.value is not None and a.id in event_of:
-            dated.setdefault(event_of[a.id], []).append(a.published.value)
-    out: dict[str, PublicationDate] = {}
-    for a in articles:
-        eid = event_of.get(a.id)
-        if a.published.value is not None or eid is None or eid not in dated:
-            continue
-        days = sorted(dated[eid])
-        value, why = days[(len(days) - 1) // 2], f"median of {len(days)} dated article(s)"
-        offset = _relative_offset(a, days[0])
-        if offset is not None:
-            value, why = days[0] + dt.timedelta(days=offset), "its own day reference to the event's first day"
-        out[a.id] = PublicationDate(value, "inferred", evidence=f"event {eid}: {why}")
-    return out
-
-
-def _relative_offset(article: Article, first: dt.date) -> int | None:
-    """Days after ``first`` implied by "yesterday"/"the day before yesterday" or the weekday of ``first``."""
-    from newsloom.stages.dates_lexicon import key, lexicon
-
-    lex = lexicon(article.language)
-    words = [key(w) for w in re.findall(r"\w+", article.body[:1500])]
-    for w in words:
-        if lex.relative.get(w, 0) < 0:
-            return -lex.relative[w]
-    if any(lex.weekdays.get(w) == first.weekday() for w in words):
-        return 1
-    return None

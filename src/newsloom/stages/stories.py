@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from newsloom.stages.similarity import set_cosine, sparse_cosine
+from newsloom.models import Article, Event, PublicationDate
+from newsloom.stages.similarity import ArticleSignal, set_cosine, sparse_cosine
 
 
 @dataclass(frozen=True)
@@ -163,3 +165,130 @@ def timeline(events: Sequence[EventProfile], stories: Mapping[str, str]) -> dict
     for ev in _order(events):
         out.setdefault(stories[ev.event_id], []).append(ev.event_id)
     return out
+
+
+def profiles_for(
+    members: Mapping[str, Sequence[str]],
+    signals: Mapping[str, ArticleSignal],
+) -> list[EventProfile]:
+    """Event profiles from the clusterer's ``members()`` and the articles' signals (duplicates skipped).
+
+    >>> # link_stories(profiles_for(clusterer.members(), signals_by_article_id))
+    """
+    out = []
+    for eid, ids in members.items():
+        sigs = [signals[a] for a in ids if a in signals and signals[a].duplicate_of is None]
+        sigs = sigs or [signals[a] for a in ids if a in signals]
+        if not sigs:
+            continue
+        out.append(profile_from(eid, np.stack([s.vector for s in sigs]), [s.entities for s in sigs],
+                                [s.terms for s in sigs], [s.date for s in sigs]))  # fmt: skip
+    return out
+
+
+# ---- event records and date inference (functions over the clusterer's output) -------------------------------
+
+
+def build_event(
+    event_id: str,
+    articles: Sequence[Article],
+    story_id: str | None = None,
+    vectors: Mapping[str, npt.NDArray[np.float32]] | None = None,
+) -> Event:
+    """Summarise member articles into an :class:`Event` record.
+
+    ``sources`` counts distinct sites/sources among non-duplicates; ``start``/``end`` span publication dates and
+    day-precise dates the articles mention within a week before them; ``titles`` holds, per language, the title
+    of the article nearest the centroid (``vectors``; without them the first article of that language);
+    ``title`` is the English one if any, else the most central title.
+
+    >>> from newsloom.models import PublicationDate
+    >>> a = Article("a1", "pap", "o", "Powódź", "Woda.", "pl", 1.0, PublicationDate(dt.date(2024, 9, 16), "text"))
+    >>> build_event("ev-1", [a]).title
+    'Powódź'
+    """
+    if not articles:
+        raise ValueError(f"event {event_id} has no articles")
+    originals = [a for a in articles if a.duplicate_of is None] or list(articles)
+    ranked = _by_centrality(originals, vectors)
+    titles: dict[str, str] = {}
+    for a in ranked:
+        if a.title:
+            titles.setdefault(a.language, a.title)
+    languages = tuple(lang for lang, _ in Counter(a.language for a in articles).most_common())
+    main = titles.get("en") or next((a.title for a in ranked if a.title), "")
+    start, end = _span(articles)
+    sources = len({(a.site or a.source).lower() for a in originals})
+    return Event(
+        event_id, main, start, end, tuple(a.id for a in articles), languages, sources, story_id, titles
+    )
+
+
+def _by_centrality(
+    articles: Sequence[Article], vectors: Mapping[str, npt.NDArray[np.float32]] | None
+) -> list[Article]:
+    """Articles nearest the centroid first (input order when vectors are missing)."""
+    if not vectors or not all(a.id in vectors for a in articles):
+        return list(articles)
+    matrix = np.stack([vectors[a.id] for a in articles])
+    centroid = matrix.mean(axis=0)
+    order = np.argsort(-(matrix @ centroid), kind="stable")
+    return [articles[int(i)] for i in order]
+
+
+def _span(articles: Sequence[Article]) -> tuple[dt.date | None, dt.date | None]:
+    published = [a.published.value for a in articles if a.published.value is not None]
+    if not published:
+        return None, None
+    lo, hi = min(published), max(published)
+    mentioned = [t.value.start for a in articles for t in a.temporal
+                 if t.value.granularity == "day" and t.value.start == t.value.end]  # fmt: skip
+    # Only dates just before the reporting count: older mentions are background, not the event.
+    near = [d for d in mentioned if (lo - dt.timedelta(days=7)) <= d <= hi]
+    return min([lo, *near]), max([hi, *near])
+
+
+def infer_dates(articles: Sequence[Article], event_of: Mapping[str, str]) -> dict[str, PublicationDate]:
+    """Publication dates for undated articles, from their event's dated articles.
+
+    The base is the median publication date of the event's dated members; an article that says "yesterday"
+    (in its language) about the event is dated one day after the event's earliest date, one that names the
+    weekday of that earliest date one day after it (news says "on Tuesday" from a later day). Articles whose
+    event has no dated member are left out.
+
+    >>> from newsloom.models import PublicationDate
+    >>> known = Article("a", "s", "o", "T", "x", "en", 1.0, PublicationDate(dt.date(2024, 6, 19), "text"))
+    >>> late = Article("b", "s", "o", "T", "Yesterday Putin came.", "en", 1.0, PublicationDate(None, "unknown"))
+    >>> infer_dates([known, late], {"a": "ev-1", "b": "ev-1"})["b"].value
+    datetime.date(2024, 6, 20)
+    """
+    dated: dict[str, list[dt.date]] = {}
+    for a in articles:
+        if a.published.value is not None and a.id in event_of:
+            dated.setdefault(event_of[a.id], []).append(a.published.value)
+    out: dict[str, PublicationDate] = {}
+    for a in articles:
+        eid = event_of.get(a.id)
+        if a.published.value is not None or eid is None or eid not in dated:
+            continue
+        days = sorted(dated[eid])
+        value, why = days[(len(days) - 1) // 2], f"median of {len(days)} dated article(s)"
+        offset = _relative_offset(a, days[0])
+        if offset is not None:
+            value, why = days[0] + dt.timedelta(days=offset), "its own day reference to the event's first day"
+        out[a.id] = PublicationDate(value, "inferred", evidence=f"event {eid}: {why}")
+    return out
+
+
+def _relative_offset(article: Article, first: dt.date) -> int | None:
+    """Days after ``first`` implied by "yesterday"/"the day before yesterday" or the weekday of ``first``."""
+    from newsloom.stages.dates_lexicon import key, lexicon
+
+    lex = lexicon(article.language)
+    words = [key(w) for w in re.findall(r"\w+", article.body[:1500])]
+    for w in words:
+        if lex.relative.get(w, 0) < 0:
+            return -lex.relative[w]
+    if any(lex.weekdays.get(w) == first.weekday() for w in words):
+        return 1
+    return None

@@ -1,0 +1,1 @@
+"""Evaluation harnesses that anyone can run on shared or their own data."""
