@@ -19,6 +19,7 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Mapping, Sequence
 
 from ..models import Article, Claim, Entity, Mention, Stance
@@ -42,6 +43,9 @@ _TRAILING_WINDOW = 8  # words after a quote that may hold its attribution ("– 
 _COMPLEMENTIZER_WINDOW = 10  # words between a speech verb and "that"/"że"
 _CONTINUATION_CHARS = 400  # a quote this close after a speaker's quote, with no attribution, is theirs too
 _NEGATION_WINDOW = 5  # a reported clause negated within its first words denies its proposition
+_CONJUNCTIONS = frozenset(
+    {"and", "i", "a", "si", "und", "и", "et", "y", "e", "oraz", "ale", "but", "но", "dar"}
+)
 _STANCE: dict[CueClass, Stance] = {
     "say": "assert",
     "deny": "deny",
@@ -114,8 +118,7 @@ class _Extractor:
             for q in quotes:
                 if start <= q.start < end:
                     self._direct(q, start, end, quotes)
-            if not any(c.start < end and start < c.end for c in self.claims):
-                self._indirect(start, end)
+            self._indirect(start, end)
         return sorted(self.claims, key=lambda c: c.start)
 
     # -- direct quotes -------------------------------------------------------------------------------------
@@ -123,7 +126,7 @@ class _Extractor:
     def _direct(self, q: Quote, s_start: int, s_end: int, quotes: list[Quote]) -> None:
         later = [o.start for o in quotes if o.start >= q.end and o.start < s_end]
         trail_end = min([s_end, *later])
-        cue = self._first_cue(word_tokens(self.text, q.end, trail_end)[:_TRAILING_WINDOW])
+        cue = self._trailing_cue(q.end, trail_end)
         if cue is not None:
             self._emit(
                 q.inner_start,
@@ -180,28 +183,42 @@ class _Extractor:
     # -- indirect speech -----------------------------------------------------------------------------------
 
     def _indirect(self, start: int, end: int) -> None:
+        """Reported speech in one sentence; after a claim, scanning resumes where it ended."""
         tokens = word_tokens(self.text, start, end)
-        for i, tok in enumerate(tokens):
-            pair = i + 1 < len(tokens) and (tok.folded, tokens[i + 1].folded) in self.lex.report_pairs
-            if pair or tok.folded in self.lex.report_preps:
-                if self._according_to(tokens, i + (2 if pair else 1), start, end, tok):
-                    return
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if any(c.start <= tok.start < c.end for c in self.claims):
+                i += 1
                 continue
-            cls = self.lex.cues.get(tok.folded)
-            if cls is not None and self._speech_verb(tokens, i, cls, start, end):
-                return
+            pair = i + 1 < len(tokens) and (tok.folded, tokens[i + 1].folded) in self.lex.report_pairs
+            done: int | None = None
+            if pair or tok.folded in self.lex.report_preps:
+                done = self._according_to(tokens, i + (2 if pair else 1), start, end, tok)
+            elif tok.folded in self.lex.cues:
+                done = self._speech_verb(tokens, i, self.lex.cues[tok.folded], start, end)
+            if done is None:
+                i += 1
+            else:
+                i = next((j for j, t in enumerate(tokens) if t.start >= done), len(tokens))
 
-    def _according_to(self, tokens: list[Token], after: int, start: int, end: int, cue: Token) -> bool:
+    def _according_to(self, tokens: list[Token], after: int, start: int, end: int, cue: Token) -> int | None:
         """``According to X, claim.`` / ``claim, według X.``: the speaker follows the preposition."""
         name_end = self._name_end(tokens, after, cue, end)
-        speaker = self.speakers.find(cue.end, name_end, (cue.start, cue.end), after_only=True)
+        phrase = trim_claim(self.text, cue.end, name_end)
+        speaker = self.speakers.find(
+            cue.end,
+            name_end,
+            (cue.start, cue.end),
+            after_only=True,
+            fallback=self.text[phrase[0] : phrase[1]],
+        )
         before = trim_claim(self.text, start, cue.start)
         after_span = trim_claim(self.text, name_end, end)
         span = after_span if len(word_tokens(self.text, *after_span)) >= 3 else before
         if len(word_tokens(self.text, *span)) < 3 or speaker is None:
-            return False
-        self._emit(span[0], span[1], cue, speaker, "indirect", cls="report")
-        return True
+            return None
+        return self._emit(span[0], span[1], cue, speaker, "indirect", cls="report")
 
     def _name_end(self, tokens: list[Token], after: int, cue: Token, end: int) -> int:
         """Where the source named after "according to" ends: a comma, else the end of the first name."""
@@ -213,28 +230,92 @@ class _Extractor:
             return first[1]
         return tokens[min(after + 1, len(tokens) - 1)].end
 
-    def _speech_verb(self, tokens: list[Token], i: int, cls: CueClass, start: int, end: int) -> bool:
+    def _speech_verb(self, tokens: list[Token], i: int, cls: CueClass, start: int, end: int) -> int | None:
         verb = tokens[i]
+        pivot = (verb.start, verb.end)
         window = tokens[i + 1 : i + 1 + _COMPLEMENTIZER_WINDOW]
         comp = next((t for t in window if t.folded in self.lex.complementizers), None)
         if comp is not None and "." not in self.text[verb.end : comp.start]:
-            speaker = self.speakers.find(start, comp.start, (verb.start, verb.end))
-            return self._emit(comp.end, end, verb, speaker, "indirect", cls=cls)
+            return self._reported(start, comp.start, comp.end, end, verb, cls, tokens)
+        after = self.text[verb.end : end]
         colon = self.text.find(":", verb.end, end)
         if colon != -1 and len(word_tokens(self.text, verb.end, colon)) <= 4:
-            speaker = self.speakers.find(start, colon, (verb.start, verb.end))
-            return self._emit(colon + 1, end, verb, speaker, "indirect", cls=cls)
+            return self._reported(start, colon, colon + 1, end, verb, cls, tokens)
+        if after.lstrip().startswith(",") and len(tokens) - i > 4 and cls == "say":
+            # "sagte, der Vertrag richte sich ..." / "Jak powiedział, Pjongjang ...": reported speech without
+            # a complementizer, after a comma.
+            comma = self.text.find(",", verb.end, end)
+            return self._reported(start, comma, comma + 1, end, verb, cls, tokens)
         if len(tokens) - i <= 7:
             cut = max(self.text.rfind(",", start, verb.start), self.text.rfind(" – ", start, verb.start))
             if cut > start and len(word_tokens(self.text, cut, verb.start)) <= 4:
-                speaker = self.speakers.find(cut, end, (verb.start, verb.end))
+                speaker = self.speakers.find(cut, end, pivot)
                 return self._emit(start, cut, verb, speaker, "indirect", cls=cls)
-        if cls in ("deny", "question") or (self.lex.complementizers == {"that"} and len(tokens) - i > 4):
-            speaker = self.speakers.find(start, verb.start, (verb.start, verb.end))
-            return self._emit(verb.end, end, verb, speaker, "indirect", cls=cls)
-        return False
+        objectish = cls in ("deny", "question") or verb.folded in self.lex.label_verbs
+        if objectish and len(tokens) - i > 1:
+            return self._reported(start, verb.start, verb.end, end, verb, cls, tokens)
+        if objectish:
+            # "Moskva i Pchjongjang dodávky zbraní odmítají.": the object sits between the subject and the verb.
+            before = [m for m in self.speakers.mentions_in(start, verb.start)]
+            if before:
+                speaker = self.speakers.find(start, before[-1].end, pivot)
+                return self._emit(before[-1].end, verb.start, verb, speaker, "indirect", cls=cls)
+        if self.lex.complementizers == {"that"} and len(tokens) - i > 4:
+            return self._reported(start, verb.start, verb.end, end, verb, cls, tokens)
+        return None
+
+    def _reported(
+        self,
+        start: int,
+        clause_end: int,
+        claim_start: int,
+        end: int,
+        verb: Token,
+        cls: CueClass,
+        tokens: list[Token],
+    ) -> int | None:
+        """Emit the reported clause ``[claim_start, end)``, cut before a coordinated second speech verb."""
+        speaker = self.speakers.find(start, clause_end, (verb.start, verb.end))
+        claim_end = end
+        inside = [t for t in tokens if claim_start <= t.start < end]
+        for a, b in itertools.pairwise(inside):
+            if (
+                self._conjunction(a)
+                and b.folded in self.lex.cues
+                and b.folded not in self.lex.complementizers
+            ):
+                claim_end = a.start
+                break
+            if self._conjunction(a) and b.folded in ("a", "au", "ha", "hat", "has", "have", "had"):
+                nxt = inside[inside.index(b) + 1] if inside.index(b) + 1 < len(inside) else None
+                if nxt is not None and nxt.folded in self.lex.cues:
+                    claim_end = a.start
+                    break
+        return self._emit(claim_start, claim_end, verb, speaker, "indirect", cls=cls)
 
     # -- shared ----------------------------------------------------------------------------------------------
+
+    def _trailing_cue(self, start: int, end: int) -> Token | None:
+        """The speech verb of an attribution right after a quote (``", said X"``, ``– napisał X``), or None.
+
+        The verb must open the attribution (after at most a short subject: ``", Peskov said"``); a verb after
+        a conjunction ("... and denied") starts a new claim instead.
+        """
+        tail = word_tokens(self.text, start, end)[:_TRAILING_WINDOW]
+        cue = self._first_cue(tail)
+        if cue is None:
+            return None
+        before = [t for t in tail if t.end <= cue.start]
+        # The comma may sit inside the closing mark: '"…," Peskov said'.
+        gap = self.text[max(0, start - 2) : before[0].start if before else cue.start]
+        if not before or (
+            len(before) <= 3 and any(ch in gap for ch in ",–—-") and not self._conjunction(before[0])
+        ):
+            return cue
+        return None
+
+    def _conjunction(self, token: Token) -> bool:
+        return token.folded in _CONJUNCTIONS
 
     def _first_cue(self, tokens: list[Token]) -> Token | None:
         return next(
@@ -252,13 +333,14 @@ class _Extractor:
         speaker: Speaker | None,
         kind: str,
         cls: CueClass | None = None,
-    ) -> bool:
+    ) -> int | None:
+        """Record a claim over ``[start, end)`` (trimmed); its end, or None when it cannot be a claim."""
         start, end = trim_claim(self.text, start, end)
         words = [t.folded for t in word_tokens(self.text, start, end)]
         if speaker is None or not words or (kind == "indirect" and len(words) < 2 and cls == "say"):
-            return False
+            return None
         if any(c.start < end and start < c.end for c in self.claims):
-            return False
+            return None
         cue_cls = cls if cls is not None else (self.lex.cues.get(cue.folded, "report") if cue else None)
         stance = stance_of(cue_cls, words, self.lex, indirect=kind == "indirect")
         self.claims.append(
@@ -276,9 +358,10 @@ class _Extractor:
             )
         )
         self.speakers.remember(speaker)
-        self.last_speaker = speaker
+        if speaker.type is not None:  # an unlinked "according to officials" source is not continued
+            self.last_speaker = speaker
         self.last_end = end
-        return True
+        return end
 
 
 def _clause_end(text: str, start: int, end: int) -> int:

@@ -400,6 +400,20 @@ _SAY: dict[str, list[str]] = {
     ],
 }
 
+# Verbs that name or label something ("called the reports propaganda"): the claim is what follows them.
+_LABEL: dict[str, list[str]] = {
+    "en": ["called", "calls", "described", "labelled", "labeled", "branded", "termed"],
+    "pl": [*_pl("nazwa", "określi"), "nazywa", "nazywają", "określa"],
+    "cs": [*_cs("označi", "nazva"), "označuje", "označují", "nazývá"],
+    "sk": [*_cs("označi", "nazva"), "označuje", "nazýva"],
+    "ro": ["numit", "calificat", "descris", "numește", "califică"],
+    "de": ["nannte", "nannten", "nennt", "bezeichnete", "bezeichneten", "bezeichnet"],
+    "fr": ["qualifié", "qualifie", "qualifient", "appelé", "décrit"],
+    "es": ["calificó", "calificaron", "califica", "llamó", "describió"],
+    "it": ["definito", "definisce", "definiscono", "chiamato", "descritto"],
+    "ru": [*_ru("назва", "охарактеризова"), "называет", "называют"],
+}
+
 # Verbs that deny or reject what follows (stance "deny").
 _DENY: dict[str, list[str]] = {
     "en": [
@@ -632,16 +646,16 @@ _COMPLEMENTIZERS: dict[str, list[str]] = {
 
 # Personal pronouns that may stand for the speaker.
 _PRONOUNS: dict[str, list[str]] = {
-    "en": ["he", "she", "they"],
-    "pl": ["on", "ona", "oni", "one"],
-    "cs": ["on", "ona", "oni", "ony"],
-    "sk": ["on", "ona", "oni", "ony"],
-    "ro": ["el", "ea", "ei", "ele", "acesta", "aceasta"],
-    "de": ["er", "sie"],
-    "fr": ["il", "elle", "ils", "elles"],
+    "en": ["he", "she", "they", "him", "her", "them", "his"],
+    "pl": ["on", "ona", "oni", "one", "niego", "niej", "nich", "jego"],
+    "cs": ["on", "ona", "oni", "ony", "něj", "ní", "nich", "něho"],
+    "sk": ["on", "ona", "oni", "ony", "neho", "nej", "nich"],
+    "ro": ["el", "ea", "ei", "ele", "acesta", "aceasta", "său", "sa"],
+    "de": ["er", "sie", "ihm", "ihr", "ihnen", "ihm"],
+    "fr": ["il", "elle", "ils", "elles", "lui"],
     "es": ["él", "ella", "ellos", "ellas"],
     "it": ["lui", "lei", "egli", "essi"],
-    "ru": ["он", "она", "они"],
+    "ru": ["он", "она", "они", "его", "её", "ее", "него", "неё", "нее", "них"],
 }
 
 # Negation particles: a reported clause that opens with one denies its proposition.
@@ -773,6 +787,7 @@ class Lexicon:
     report_pairs: frozenset[tuple[str, str]]
     report_preps: frozenset[str]
     complementizers: frozenset[str]
+    label_verbs: frozenset[str]
     pronouns: frozenset[str]
     negations: frozenset[str]
     falsity_stems: tuple[str, ...]
@@ -810,7 +825,8 @@ def lexicon_for(language: str) -> Lexicon:
     known = language if language in _SAY else ""
     cues: dict[str, CueClass] = {}
     # Later classes win on collisions: a deny verb outranks a say verb spelled the same.
-    for cls, table in (("say", _SAY), ("report", _REPORT), ("question", _QUESTION), ("deny", _DENY)):
+    tables = (("say", _SAY), ("say", _LABEL), ("report", _REPORT), ("question", _QUESTION), ("deny", _DENY))
+    for cls, table in tables:
         for word in _pick(table, known):
             cues[fold(word)] = cls  # type: ignore[assignment]
     if not known:
@@ -823,6 +839,7 @@ def lexicon_for(language: str) -> Lexicon:
         report_pairs=pairs,
         report_preps=frozenset(fold(w) for w in _pick(_REPORT_PREPS, known)),
         complementizers=frozenset(fold(w) for w in _pick(_COMPLEMENTIZERS, known)),
+        label_verbs=frozenset(fold(w) for w in _pick(_LABEL, known)),
         pronouns=frozenset(fold(w) for w in _pick(_PRONOUNS, known)),
         negations=frozenset(fold(w) for w in _pick(_NEGATIONS, known)),
         falsity_stems=tuple(fold(s) for s in _FALSITY_STEMS),

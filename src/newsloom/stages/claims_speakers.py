@@ -55,13 +55,22 @@ class SpeakerFinder:
 
     def remember(self, speaker: Speaker) -> None:
         """Record the speaker of the claim just made, for later pronouns and subject-less verbs."""
-        if speaker.type in (None, "PER"):
+        if speaker.type == "PER":
             self._last = speaker
 
     def find(
-        self, start: int, end: int, verb: tuple[int, int] | None, after_only: bool = False
+        self,
+        start: int,
+        end: int,
+        verb: tuple[int, int] | None,
+        after_only: bool = False,
+        fallback: str = "",
     ) -> Speaker | None:
-        """The speaker named in ``text[start:end]`` around the cue word at ``verb`` (None: the clause end)."""
+        """The speaker named in ``text[start:end]`` around the cue word at ``verb`` (None: the clause end).
+
+        With no name, role or pronoun there, ``fallback`` (the words naming an unlinked source, "South Korean
+        officials") is the speaker when given, else the last person who spoke or was named.
+        """
         pivot = verb or (end, end)
         inside = [m for m in self._mentions if m.start >= start and m.end <= end]
         before = [m for m in inside if m.end <= pivot[0]]
@@ -76,7 +85,13 @@ class SpeakerFinder:
             found = self._pick(mentions, side_tokens, pivot, is_before)
             if found is not None:
                 return found
+        if fallback.strip():
+            return Speaker(" ".join(fallback.split()), None, None, start)
         return self.last_person(start)
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        """Mentions inside ``[start, end)``, in text order."""
+        return [m for m in self._mentions if m.start >= start and m.end <= end]
 
     def first_mention(self, start: int, end: int) -> tuple[int, int] | None:
         """Span of the first mention (with any collective it heads) inside ``[start, end)``."""
@@ -84,7 +99,14 @@ class SpeakerFinder:
         if not inside:
             return None
         group = self._collective(inside[0])
-        return group[0].start, group[-1].end
+        stop = group[-1].end
+        # "rzecznika Kremla Dmitrija Pieskowa": names in a row form one source.
+        for m in inside:
+            gap = self._text[stop : m.start]
+            if m.start >= stop and m.type == "PER" and len(gap) <= 2 and not gap.strip(" "):
+                stop = m.end
+                break
+        return group[0].start, stop
 
     def last_person(self, position: int) -> Speaker | None:
         """The last speaker, else the last person named before ``position``."""
@@ -105,7 +127,7 @@ class SpeakerFinder:
         for tok in sorted(tokens, key=lambda t: pivot[0] - t.end if is_before else t.start - pivot[1]):
             role = self._lex.role(tok.folded)
             if role is not None:
-                bound = self._role_holder(role, tok.start)
+                bound = self._role_holder(tok, role)
                 if bound is not None:
                     return bound
         others = sorted(mentions, key=distance)
@@ -148,10 +170,14 @@ class SpeakerFinder:
         label = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         return Speaker(label, group[0].entity_id, group[0].type, group[0].start)
 
-    def _bind_roles(self) -> list[tuple[int, str, Speaker]]:
-        """(position, role, person) for every "role + name" or "name, the role" pair in the article."""
+    def _bind_roles(self) -> list[tuple[int, str, str | None, Speaker]]:
+        """(position, role, qualifier, person) for every "role + name" or "name, the role" pair in the article.
+
+        The qualifier is the organisation or place named right by the role word ("*Kremlin* spokesman",
+        "rzecznik *Kremla*"), so that the White House spokesman never answers for the Kremlin's.
+        """
         people = [m for m in self._mentions if m.type == "PER"]
-        bound: list[tuple[int, str, Speaker]] = []
+        bound: list[tuple[int, str, str | None, Speaker]] = []
         for tok in word_tokens(self._text):
             role = self._lex.role(tok.folded)
             if role is None:
@@ -159,21 +185,41 @@ class SpeakerFinder:
             for person in people:
                 gap_after = self._text[tok.end : person.start]
                 gap_before = self._text[person.end : tok.start]
-                if (
+                after = (
                     0 <= len(gap_after) <= _ROLE_WINDOW and person.start >= tok.end and not _breaks(gap_after)
-                ) or (
-                    person.end <= tok.start
-                    and len(gap_before) <= 30
-                    and "," in gap_before
-                    and not _breaks(gap_before)
-                ):
-                    bound.append((tok.start, role, self._speaker([person])))
+                )
+                before = person.end <= tok.start and len(gap_before) <= 30 and "," in gap_before
+                if after or (before and not _breaks(gap_before)):
+                    bound.append((tok.start, role, self._qualifier(tok), self._speaker([person])))
                     break
         return bound
 
-    def _role_holder(self, role: str, position: int) -> Speaker | None:
-        holders = [s for pos, r, s in self._roles if r == role and pos < position]
-        return holders[-1] if holders else None
+    def _qualifier(self, tok: Token) -> str | None:
+        """The organisation or place named within a few characters of a role word, if any."""
+        found = self._qualifier_mention(tok)
+        return found.entity_id if found is not None else None
+
+    def _qualifier_mention(self, tok: Token) -> Mention | None:
+        near = [
+            m
+            for m in self._mentions
+            if m.type != "PER"
+            and m.entity_id
+            and (0 <= tok.start - m.end <= 25 or 0 <= m.start - tok.end <= 12)
+            and not _breaks(self._text[min(m.end, tok.end) : max(m.start, tok.start)])
+        ]
+        return min(near, key=lambda m: abs(m.start - tok.start)) if near else None
+
+    def _role_holder(self, tok: Token, role: str) -> Speaker | None:
+        qualifier = self._qualifier(tok)
+        holders = [s for pos, r, q, s in self._roles if r == role and pos < tok.start and q == qualifier]
+        if not holders and qualifier is None:
+            holders = [s for pos, r, _, s in self._roles if r == role and pos < tok.start]
+        if holders:
+            return holders[-1]
+        # "The Kremlin spokesman" with no name in the article: the organisation speaks.
+        org = self._qualifier_mention(tok)
+        return self._speaker([org]) if org is not None else None
 
 
 def _covered(token: Token, mentions: list[Mention]) -> bool:
