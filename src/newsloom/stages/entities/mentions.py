@@ -1,0 +1,322 @@
+"""Find person, place and organisation mentions in an article of any Latin- or Cyrillic-script language.
+
+No Polish, Czech or Romanian NER model ships on PyPI, so mentions are engineered, JRC-Names style:
+
+1. Tokens are split into capitalised runs (connectors such as "von der" or "of" may sit inside).
+2. Inside each run, the longest gazetteer match wins (places, countries, organisations, acronyms, user and
+   Wikidata aliases), demonym adjectives ("Russian") and title words ("President") are peeled off, and what
+   remains is a candidate name.
+3. Candidates are typed by context: organisation head words -> ORG; a title before or a verb of saying
+   near -> PER; a place preposition before an unknown single word -> LOC; two or more words -> PER.
+   A single unknown word is kept only with such a cue or when it repeats a surname of a person named in the
+   same article.
+4. A sentence-initial word that the language's lemma dictionary knows as a lowercase word ("W", "The",
+   "Prezydent") is never a name on its own; lowercase demonyms ("rosyjski", "severokorejský") are matched
+   everywhere. Text that is mostly upper case keeps only gazetteer matches, since capitals say nothing there.
+
+Offsets index ``article.text``; ``Mention.key`` is ``keys.name_key`` of the surface form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import simplemma
+
+from newsloom.models import Article, EntityType, Mention
+from newsloom.stages.entities import cues
+from newsloom.stages.entities.gazetteer import GazEntry, Gazetteer, is_acronym
+from newsloom.stages.entities.keys import name_key, token_key
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|[A-Z]+\d+|\d+[A-Z]+", re.UNICODE)
+_SENTENCE_END = ".!?…\n"
+_TRANSPARENT = " \t\"'„“”«»‚‘’()[]—–-*•"
+_SIMPLEMMA_LANGS = frozenset(
+    [
+        "pl",
+        "cs",
+        "sk",
+        "ro",
+        "ru",
+        "uk",
+        "bg",
+        "sl",
+        "lt",
+        "lv",
+        "hu",
+        "de",
+        "el",
+        "fr",
+        "es",
+        "it",
+        "pt",
+        "nl",
+        "sv",
+        "fi",
+        "da",
+        "tr",
+        "et",
+        "en",
+        "ca",
+        "ga",
+        "nb",
+    ]
+)
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+_MAX_GAZ_TOKENS = 6
+_CAPS_RATIO = 0.6
+_COUNTRY = 2_000_000_000  # gazetteer priority of countries; cities rank by population below it
+_BIG_CITY = 1_000_000
+
+
+@dataclass(frozen=True)
+class _Tok:
+    text: str
+    start: int
+    end: int
+    cap: bool
+    acronym: bool
+    initial: bool
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in _TRANSPARENT:
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END or text[i] == ":"
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    toks = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        letters = [c for c in word if c.isalpha()]
+        acronym = len(letters) >= 2 and all(c.isupper() for c in letters)
+        toks.append(
+            _Tok(word, m.start(), m.end(), word[:1].isupper(), acronym, _sentence_initial(text, m.start()))
+        )
+    return toks
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text[:5000] if c.isalpha()]
+    return len(letters) > 20 and sum(c.isupper() for c in letters) / len(letters) > _CAPS_RATIO
+
+
+def _is_common(word: str, lang: str) -> bool:
+    """True when the language's dictionary knows the lowercased word as an ordinary lowercase word."""
+    if lang not in _SIMPLEMMA_LANGS:
+        return False
+    low = word.lower()
+    if not simplemma.is_known(low, lang=lang):
+        return False
+    lemma: str = simplemma.lemmatize(low, lang=lang)
+    return lemma[:1].islower()
+
+
+class _Extractor:
+    """Scans one article; holds its tokens and the mentions found so far."""
+
+    def __init__(self, article: Article, gazetteer: Gazetteer) -> None:
+        self.article = article
+        self.lang = article.language or "und"
+        self.gaz = gazetteer
+        self.toks = _tokenize(article.text)
+        self.caps_text = _mostly_upper(article.text)
+        self.found: list[tuple[int, int, EntityType]] = []  # token index span [i, j) and type
+        self.pending: list[tuple[int, int]] = []  # unknown single words decided after the whole scan
+        self.mid_caps = {token_key(t.text, self.lang) for t in self.toks if t.cap and not t.initial}
+
+    def run(self) -> list[Mention]:
+        i = 0
+        while i < len(self.toks):
+            j = self._run_end(i) if (self.toks[i].cap and not self.caps_text) else i + 1
+            self._scan_run(i, j)
+            i = j
+        self._resolve_pending()
+        if self.caps_text:
+            self.mid_caps = set()
+        return [self._mention(i, j, t) for i, j, t in sorted(self.found)]
+
+    def _run_end(self, i: int) -> int:
+        j = i + 1
+        while j < len(self.toks) and not self.toks[j].initial and self._adjacent(j - 1, j):
+            if self.toks[j].cap:
+                j += 1
+            elif (self.toks[j].text in cues.CONNECTORS and j + 1 < len(self.toks) and self.toks[j + 1].cap
+                  and self._adjacent(j, j + 1)):  # fmt: skip
+                j += 2
+            else:
+                break
+        return j
+
+    def _adjacent(self, a: int, b: int) -> bool:
+        """No punctuation between tokens a and b (only spaces), so they can be one name."""
+        gap = self.article.text[self.toks[a].end : self.toks[b].start]
+        return gap.strip() == "" and "\n" not in gap
+
+    def _gaz_match(self, i: int, j: int) -> tuple[int, GazEntry] | None:
+        """Longest gazetteer match starting at token i and ending before j."""
+        for n in range(min(_MAX_GAZ_TOKENS, self.gaz.max_tokens, j - i), 0, -1):
+            words = [t.text for t in self.toks[i : i + n]]
+            if not self.toks[i + n - 1].cap and not self.caps_text:
+                continue
+            entry = self._lookup(words)
+            if entry is not None and self._plausible(i, n, entry):
+                return n, entry
+        return None
+
+    def _lookup(self, words: list[str]) -> GazEntry | None:
+        if self.caps_text and len(words) == 1 and not is_acronym(words[0]):
+            return self.gaz.lookup_words([words[0]], self.lang)
+        if self.caps_text:
+            # In upper-case text every word looks like an acronym; only real acronyms may match as such.
+            return self.gaz.lookup_words([words[0].title()], self.lang) or self.gaz.lookup_words(
+                words, self.lang
+            )
+        return self.gaz.lookup_words(words, self.lang)
+
+    def _plausible(self, i: int, n: int, entry: GazEntry) -> bool:
+        tok = self.toks[i]
+        if n > 1:
+            return True
+        if len(tok.text) <= 2 and not tok.acronym:
+            return False
+        city = entry.priority < _COUNTRY
+        if self.caps_text:
+            common = _is_common(tok.text, self.lang)
+            return not common and (not city or entry.priority >= _BIG_CITY)
+        if city and not tok.acronym:
+            # An ordinary word ("Ale", "Nice", German nouns such as "Lage") is not a small city.
+            if _is_common(tok.text, self.lang) and (tok.initial or entry.priority < _BIG_CITY):
+                return False
+            if self.lang == "de" and entry.priority < _BIG_CITY and simplemma.is_known(tok.text, lang="de"):
+                return False
+        return not (
+            tok.initial and not tok.acronym and _is_common(tok.text, self.lang) and self._never_mid(tok)
+        )
+
+    def _scan_run(self, i: int, j: int) -> None:
+        """Split tokens [i, j) into gazetteer matches, demonyms, titles and candidate names."""
+        k = i
+        name_start: int | None = None
+        while k < j:
+            tok = self.toks[k]
+            match = self._gaz_match(k, j) if (tok.cap or self.caps_text or tok.acronym) else None
+            if match is not None and not self._inside_person(k, match, i, j):
+                self._flush(name_start, k)
+                name_start = None
+                n, entry = match
+                self.found.append((k, k + n, entry.type))
+                k += n
+                continue
+            if k + 1 < j and self.gaz.demonym(f"{tok.text} {self.toks[k + 1].text}", self.lang) is not None:
+                self._flush(name_start, k)
+                name_start = None
+                self.found.append((k, k + 2, "LOC"))
+                k += 2
+                continue
+            if self.gaz.demonym(tok.text, self.lang) is not None and (not tok.cap or self.lang == "en"):
+                self._flush(name_start, k)
+                name_start = None
+                self.found.append((k, k + 1, "LOC"))
+            elif (
+                tok.cap
+                and not self.caps_text
+                and (cues.is_title(tok.text) or self._common_start(k, name_start))
+            ):
+                self._flush(name_start, k)
+                name_start = None
+            elif tok.cap and not self.caps_text and name_start is None:
+                name_start = k
+            k += 1
+        self._flush(name_start, j)
+
+    def _common_start(self, k: int, name_start: int | None) -> bool:
+        tok = self.toks[k]
+        if name_start is not None or tok.acronym:
+            return False
+        if tok.initial or self.lang == "en":
+            return _is_common(tok.text, self.lang) and self._never_mid(tok)
+        return False
+
+    def _never_mid(self, tok: _Tok) -> bool:
+        """The word never appears capitalised mid-sentence here (so "Kim" is the pronoun, not the name)."""
+        return token_key(tok.text, self.lang) not in self.mid_caps
+
+    def _inside_person(self, k: int, match: tuple[int, GazEntry], i: int, j: int) -> bool:
+        """A one-word city inside a run of unknown capitalised words is a surname ("George Washington")."""
+        n, entry = match
+        if n > 1 or entry.priority >= 2_000_000_000:
+            return False
+        before = k > i and self.toks[k - 1].cap and self._lookup([self.toks[k - 1].text]) is None
+        before = before and not cues.is_title(self.toks[k - 1].text)
+        after = k + 1 < j and self.toks[k + 1].cap and self._lookup([self.toks[k + 1].text]) is None
+        return before or after
+
+    def _flush(self, start: int | None, end: int) -> None:
+        """Type a candidate name over tokens [start, end), or park a lone word for later."""
+        if start is None or end <= start:
+            return
+        while end > start and self.toks[end - 1].text in cues.CONNECTORS:
+            end -= 1
+        toks = self.toks[start:end]
+        if any(cues.is_org_word(t.text) for t in toks):
+            self.found.append((start, end, "ORG"))
+        elif len(toks) == 1 and toks[0].acronym:
+            if not _ROMAN.match(toks[0].text):
+                self.found.append((start, end, "ORG"))
+        elif (
+            len(toks) >= 2 and not (self.lang == "de" and self._all_german_words(toks))
+        ) or self._person_context(start, end):
+            self.found.append((start, end, "PER"))
+        else:
+            self.pending.append((start, end))
+
+    def _all_german_words(self, toks: list[_Tok]) -> bool:
+        return all(simplemma.is_known(t.text, lang="de") for t in toks) and not self._person_context(
+            (toks and self.toks.index(toks[0])) or 0, self.toks.index(toks[-1]) + 1
+        )
+
+    def _person_context(self, start: int, end: int) -> bool:
+        before = [t.text for t in self.toks[max(0, start - 2) : start]]
+        after = [t.text for t in self.toks[end : end + 2]]
+        if before and (cues.is_title(before[-1]) or any(cues.is_according(w) for w in before)):
+            return True
+        return any(cues.is_saying(w) for w in after) or (bool(before) and cues.is_saying(before[-1]))
+
+    def _resolve_pending(self) -> None:
+        """Keep a lone unknown word if it repeats a person's surname here, or follows a place preposition."""
+        surnames = {
+            token_key(self.toks[j - 1].text, self.lang) for i, j, t in self.found if t == "PER" and j - i >= 2
+        }
+        for start, end in self.pending:
+            tok = self.toks[start]
+            if token_key(tok.text, self.lang) in surnames:
+                self.found.append((start, end, "PER"))
+            elif (
+                start > 0
+                and cues.is_place_preposition(self.toks[start - 1].text)
+                and self.lang != "de"
+                and not _is_common(tok.text, self.lang)
+            ):
+                self.found.append((start, end, "LOC"))
+
+    def _mention(self, i: int, j: int, etype: EntityType) -> Mention:
+        start, end = self.toks[i].start, self.toks[j - 1].end
+        surface = self.article.text[start:end]
+        return Mention(self.article.id, surface, start, end, etype, name_key(surface, self.lang))
+
+
+def extract_mentions(article: Article, gazetteer: Gazetteer) -> list[Mention]:
+    """Person, place and organisation mentions in ``article.text`` (entity ids are set by linking).
+
+    >>> from newsloom.models import PublicationDate
+    >>> gaz, _ = Gazetteer.load()
+    >>> art = Article("a1", "s", "o", "", "Prezydent Władimir Putin przyjechał do Pjongjangu.", "pl", 1.0,
+    ...               PublicationDate(None, "unknown"))
+    >>> [(m.text, m.type) for m in extract_mentions(art, gaz)]
+    [('Władimir Putin', 'PER'), ('Pjongjangu', 'LOC')]
+    """
+    return _Extractor(article, gazetteer).run()
