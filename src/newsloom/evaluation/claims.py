@@ -289,7 +289,7 @@ def _linked_mentions(articles: Sequence[Article]) -> dict[str, tuple[list[Mentio
 
 
 def run_demo(
-    embed: Callable[[list[str]], np.ndarray] | None = None,
+    embed: Callable[[list[str]], np.ndarray] | None = None, **group_options: float
 ) -> tuple[list[Claim], list[GoldClaim], dict[str, str], dict[str, str]]:
     """Extract (and, given ``embed``, group) claims over the demo corpus; returns what ``evaluate_claims`` takes."""
     articles, origin_of = demo_articles()
@@ -304,7 +304,8 @@ def run_demo(
             entity_sets[claim.id] = frozenset(inside)
     if embed is not None and claims:
         vectors = embed([c.quote for c in claims])
-        claims = group_claims(claims, {c.id: v for c, v in zip(claims, vectors, strict=True)}, entity_sets)
+        by_id = {c.id: v for c, v in zip(claims, vectors, strict=True)}
+        claims = group_claims(claims, by_id, entity_sets, **group_options)
     texts = {origin_of[a.id]: a.text for a in articles}
     gold = load_gold(texts)
     events = json.loads(GOLD_EVENTS.read_text(encoding="utf-8"))["articles"]

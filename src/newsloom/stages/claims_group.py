@@ -22,8 +22,8 @@ import numpy as np
 
 from ..models import Claim
 
-DEFAULT_THRESHOLD = 0.875
-DEFAULT_ENTITY_BONUS = 0.03
+DEFAULT_THRESHOLD = 0.87
+DEFAULT_ENTITY_BONUS = 0.04
 
 
 def group_claims(
