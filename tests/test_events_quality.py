@@ -1,0 +1,128 @@
+"""Quality gate for events and stories: pinned floors on SemEval dev and on the demo corpus's own gold.
+
+Floors sit a little below the measured values (BENCHMARKS.md, section ``events``); raise them when results
+improve, lower them only on purpose with the reason in the commit. Embeddings are cached under
+``~/.cache/newsloom-tests`` (keyed by model and text hash), so reruns take seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsloom.config import load_settings
+from newsloom.evaluation.semeval import evaluate_semeval
+from newsloom.models import Article
+from newsloom.pipeline import Pipeline
+from newsloom.stages.cluster import Clusterer
+from newsloom.stages.dedup import Deduper
+from newsloom.stages.embed import CachedEmbedder, E5Embedder, embed_articles
+from newsloom.stages.ingest import read_inputs
+from newsloom.stages.similarity import make_signal
+from newsloom.stages.stories import link_stories, profiles_for
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[1] / "src" / "newsloom" / "data"
+CACHE = Path.home() / ".cache" / "newsloom-tests"
+
+SEMEVAL_PEARSON_FLOOR = 0.74  # measured 0.747 (embedding-cosine baseline 0.739)
+SEMEVAL_F1_FLOOR = 0.845  # measured 0.858, online clusterer over all dev texts
+DEMO_EVENT_F1_FLOOR = 0.90  # measured 0.929 (P 1.0, R 0.867)
+DEMO_EVENT_PRECISION_FLOOR = 0.95
+DEMO_STORY_PURITY_FLOOR = 0.95  # measured 1.0
+DEMO_STORY_F1_FLOOR = 0.75  # measured 0.828
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def embedder() -> CachedEmbedder:
+    return CachedEmbedder(E5Embedder(threads=2), CACHE)
+
+
+def pairwise(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
+    tp = fp = fn = 0
+    for a, b in itertools.combinations(sorted(gold), 2):
+        same_p, same_g = predicted[a] == predicted[b], gold[a] == gold[b]
+        tp += same_p and same_g
+        fp += same_p and not same_g
+        fn += same_g and not same_p
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def test_semeval_dev_floors(embedder: CachedEmbedder) -> None:
+    path = SHARED / "semeval2022_task8" / "pairs_dev.jsonl"
+    if not path.exists():
+        pytest.skip(f"SemEval data not found at {path} (shared evaluation data is not part of the repo)")
+    report = evaluate_semeval(path, embedder)
+    assert report["newsloom"]["pearson"] >= SEMEVAL_PEARSON_FLOOR
+    assert report["newsloom"]["pearson"] > report["tfidf cosine"]["pearson"]
+    assert report["newsloom"]["same_event"]["f1"] >= SEMEVAL_F1_FLOOR
+
+
+def _gold_key(origin: str, keys: list[str]) -> str | None:
+    return next((k for k in keys if origin == k or origin.endswith("/" + k)), None)
+
+
+@pytest.fixture(scope="module")
+def demo(embedder: CachedEmbedder) -> dict[str, Any]:
+    """Run the demo corpus through the per-article pipeline, dedup, embedding, clustering and stories."""
+    gold = json.loads((DATA / "demo_gold" / "events.json").read_text(encoding="utf-8"))
+    pipe = Pipeline(load_settings(), today=dt.date(2025, 6, 1))
+    articles = [a for d in read_inputs([str(DATA / "demo")]) if not hasattr(d, "reason")
+                for a in [pipe.process(d)] if isinstance(a, Article)]  # fmt: skip
+    # Backfill order: by publication date, undated last (the clusterer's archive serves late articles).
+    articles.sort(key=lambda a: (a.published.value or dt.date.max, a.origin))
+    deduper = Deduper()
+    articles = [replace(a, duplicate_of=deduper.add(a.id, a.body)) for a in articles]
+    signals = {
+        a.id: make_signal(a, v) for a, v in zip(articles, embed_articles(embedder, articles), strict=True)
+    }
+    clusterer = Clusterer()
+    for a in articles:
+        clusterer.assign(signals[a.id])
+    keys = list(gold["articles"])
+    gold_event = {}
+    for a in articles:
+        key = _gold_key(a.origin, keys)
+        assert key is not None, f"demo article {a.origin} has no gold label"
+        gold_event[a.id] = gold["articles"][key]["event"]
+    stories = link_stories(profiles_for(clusterer.members(), signals))
+    return {"gold": gold, "articles": articles, "clusterer": clusterer, "gold_event": gold_event,
+            "stories": stories}  # fmt: skip
+
+
+def test_demo_events_floor(demo: dict[str, Any]) -> None:
+    clusterer: Clusterer = demo["clusterer"]
+    predicted = {a.id: clusterer.event_of(a.id) or "" for a in demo["articles"]}
+    scores = pairwise(predicted, demo["gold_event"])
+    assert scores["precision"] >= DEMO_EVENT_PRECISION_FLOOR, scores
+    assert scores["f1"] >= DEMO_EVENT_F1_FLOOR, scores
+
+
+def test_demo_stories_floor(demo: dict[str, Any]) -> None:
+    clusterer: Clusterer = demo["clusterer"]
+    gold = demo["gold"]
+
+    def gold_story(event_id: str) -> str:
+        labels = Counter(demo["gold_event"][a] for a in clusterer.members()[event_id])
+        label = labels.most_common(1)[0][0]
+        return str(gold["events"][label]["story"] or label)  # an event outside any story is its own
+
+    stories: dict[str, str] = demo["stories"]
+    truth = {e: gold_story(e) for e in stories}
+    by_story: dict[str, list[str]] = {}
+    for e, s in stories.items():
+        by_story.setdefault(s, []).append(truth[e])
+    purity = sum(Counter(v).most_common(1)[0][1] for v in by_story.values()) / len(stories)
+    assert purity >= DEMO_STORY_PURITY_FLOOR
+    assert pairwise(stories, truth)["f1"] >= DEMO_STORY_F1_FLOOR
