@@ -10,15 +10,30 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsloom.config import load_settings
-from newsloom.evaluation.semeval import evaluate_semeval
+from newsloom.errors import InputError
+from newsloom.evaluation.semeval import (
+    best_threshold,
+    evaluate_semeval,
+    load_pairs,
+    pearson,
+    prf,
+    score_pairs,
+    split_title,
+)
+from newsloom.evaluation.timeline import date_f1, opening, referenced_days, rouge1_align
 from newsloom.models import Article
 from newsloom.pipeline import Pipeline
 from newsloom.stages.cluster import Clusterer
@@ -39,8 +54,6 @@ DEMO_EVENT_PRECISION_FLOOR = 0.95
 DEMO_STORY_PURITY_FLOOR = 0.95  # measured 1.0
 DEMO_STORY_F1_FLOOR = 0.75  # measured 0.828
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture(scope="module")
 def embedder() -> CachedEmbedder:
@@ -59,6 +72,7 @@ def pairwise(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, float
     return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
+@pytest.mark.slow
 def test_semeval_dev_floors(embedder: CachedEmbedder) -> None:
     path = SHARED / "semeval2022_task8" / "pairs_dev.jsonl"
     if not path.exists():
@@ -101,6 +115,7 @@ def demo(embedder: CachedEmbedder) -> dict[str, Any]:
             "stories": stories}  # fmt: skip
 
 
+@pytest.mark.slow
 def test_demo_events_floor(demo: dict[str, Any]) -> None:
     clusterer: Clusterer = demo["clusterer"]
     predicted = {a.id: clusterer.event_of(a.id) or "" for a in demo["articles"]}
@@ -109,6 +124,7 @@ def test_demo_events_floor(demo: dict[str, Any]) -> None:
     assert scores["f1"] >= DEMO_EVENT_F1_FLOOR, scores
 
 
+@pytest.mark.slow
 def test_demo_stories_floor(demo: dict[str, Any]) -> None:
     clusterer: Clusterer = demo["clusterer"]
     gold = demo["gold"]
@@ -126,3 +142,73 @@ def test_demo_stories_floor(demo: dict[str, Any]) -> None:
     purity = sum(Counter(v).most_common(1)[0][1] for v in by_story.values()) / len(stories)
     assert purity >= DEMO_STORY_PURITY_FLOOR
     assert pairwise(stories, truth)["f1"] >= DEMO_STORY_F1_FLOOR
+
+
+# ---- the harness itself (fast: fake embedder, tiny inputs) ---------------------------------------------------
+
+
+class LetterEmbedder:
+    """Deterministic stand-in for a model: normalised letter counts."""
+
+    name = "letters"
+    dim = 26
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        rows = np.array([[t.lower().count(chr(97 + i)) + 0.01 for i in range(26)] for t in texts], np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_score_pairs_output_shape(tmp_path: Path) -> None:
+    lines = [
+        {"pair_id": "1_2", "text1": "Floods  Water rose in Opava.", "text2": "Floods  Water rose in Opava!"},
+        {"pair_id": "3_4", "text1": "Court  Judges annul the vote.", "text2": "Zebra  Quiz jazz fox."},
+    ]
+    path = tmp_path / "pairs.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
+    rows = list(score_pairs(load_pairs(path), LetterEmbedder()))
+    assert [r["pair_id"] for r in rows] == ["1_2", "3_4"]
+    assert rows[0]["similarity"] > rows[1]["similarity"] and rows[0]["same_event"]
+    assert all(0.0 <= r["similarity"] <= 1.0 and isinstance(r["same_event"], bool) for r in rows)
+
+
+def test_load_pairs_rejects_incomplete_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"pair_id": "1"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad\.jsonl:1"):
+        load_pairs(path)
+
+
+def test_pearson_prf_and_threshold() -> None:
+    assert pearson([1, 2, 3], [2, 4, 6]) == pytest.approx(1.0)
+    assert math.isnan(pearson([1, 1, 1], [1, 2, 3]))
+    assert prf([True, True, False], [True, False, True]) == pytest.approx(
+        {"precision": 0.5, "recall": 0.5, "f1": 0.5, "pairs": 3}
+    )
+    t, f1 = best_threshold([0.9, 0.8, 0.2], [True, True, False])
+    assert f1 == 1.0 and 0.2 < t <= 0.8
+
+
+@given(st.text(max_size=40), st.text(max_size=200))
+def test_split_title_round_trip(title: str, body: str) -> None:
+    head, rest = split_title(f"{title.strip()}  {body.strip()}")
+    assert (head + " " + rest).split() == (title + " " + body).split() or head == ""
+
+
+def test_rouge_alignment_and_date_f1() -> None:
+    d = dt.date(2011, 1, 25)
+    gold = {d: "protests in cairo", d + dt.timedelta(days=10): "mubarak resigns"}
+    assert rouge1_align(gold, gold)["f1"] == pytest.approx(1.0)
+    shifted = {d + dt.timedelta(days=1): "protests in cairo"}
+    r = rouge1_align(shifted, gold)
+    assert 0 < r["precision"] < 1 and r["recall"] < r["precision"]
+    assert date_f1({d}, set(gold)) == pytest.approx(2 / 3)
+    assert date_f1(set(), set(gold)) == 0.0
+
+
+def test_referenced_days_keeps_recent_day_values() -> None:
+    article = {"date": "2011-01-26", "timex_auto": [
+        {"type": "DATE", "value": "2011-01-25"}, {"type": "DATE", "value": "2010-01-25"},
+        {"type": "DATE", "value": "FUTURE_REF"}, {"type": "DURATION", "value": "P8D"},
+    ]}  # fmt: skip
+    assert referenced_days(article) == [dt.date(2011, 1, 25)]
+    assert opening("One. Two three. Four five six.", max_words=3) == "One. Two three."

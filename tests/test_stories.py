@@ -6,9 +6,11 @@ import datetime as dt
 
 import numpy as np
 
+from newsloom.models import Event
 from newsloom.stages.stories import (
     EventProfile,
     StoryRule,
+    build_story,
     link_score,
     link_stories,
     profile_from,
@@ -74,3 +76,10 @@ def test_profile_main_entities_need_two_mentions() -> None:
     assert p.entities == frozenset({"kim"})
     assert (p.start, p.end) == (dt.date(2024, 6, 19), dt.date(2024, 6, 20)) and p.key_terms[0] == "b"
     assert abs(float(np.linalg.norm(p.centroid)) - 1.0) < 1e-5
+
+
+def test_build_story_orders_events_and_takes_largest_title() -> None:
+    small = Event("ev-b", "Aid pledged", dt.date(2024, 9, 19), None, ("x",), ("pl",), 1)
+    big = Event("ev-a", "Storm Boris floods", dt.date(2024, 9, 15), None, ("y", "z"), ("en", "cs"), 2)
+    story = build_story("st-1", [small, big])
+    assert story.event_ids == ("ev-a", "ev-b") and story.title == "Storm Boris floods"

@@ -84,10 +84,12 @@ def lexical_terms(text: str, limit: int = MAX_TERMS) -> tuple[str, ...]:
 
 
 def capitalised_keys(text: str) -> frozenset[str]:
-    """Keys of capitalised words that do not start a sentence: a stand-in for entities.
+    """Keys (folded, first 5 letters, so inflections meet) of capitalised words not starting a sentence.
+
+    A stand-in for entity ids until the entity stage supplies them.
 
     >>> sorted(capitalised_keys("Yesterday Putin met Xi in Moscow."))
-    ['moscow', 'putin']
+    ['mosco', 'putin', 'xi']
     """
     starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
     keys = set()

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from newsloom.models import Article, Event, PublicationDate
+from newsloom.models import Article, Event, PublicationDate, Story
 from newsloom.stages.similarity import ArticleSignal, set_cosine, sparse_cosine
 
 
@@ -187,6 +187,20 @@ def profiles_for(
         out.append(profile_from(eid, np.stack([s.vector for s in sigs]), [s.entities for s in sigs],
                                 [s.terms for s in sigs], [s.date for s in sigs]))  # fmt: skip
     return out
+
+
+def build_story(story_id: str, events: Sequence[Event]) -> Story:
+    """A :class:`Story` record: events in time order, titled after its largest event (earliest on ties).
+
+    >>> e = Event("ev-1", "Floods in Opava", dt.date(2024, 9, 15), None, ("a",), ("cs",), 1)
+    >>> build_story("st-1", [e]).title
+    'Floods in Opava'
+    """
+    if not events:
+        raise ValueError(f"story {story_id} has no events")
+    ordered = sorted(events, key=lambda e: (e.start or dt.date.max, e.id))
+    main = max(ordered, key=lambda e: (len(e.article_ids), -ordered.index(e)))
+    return Story(story_id, main.title, tuple(e.id for e in ordered))
 
 
 # ---- event records and date inference (functions over the clusterer's output) -------------------------------
