@@ -141,13 +141,9 @@ class _Extractor:
         lead = word_tokens(self.text, lead_start, q.start)
         cue = self._last_cue(lead)
         if cue is not None:
-            self._emit(
-                q.inner_start,
-                q.inner_end,
-                cue,
-                self.speakers.find(lead_start, q.start, (cue.start, cue.end)),
-                "direct",
-            )
+            prep = cue.folded in self.lex.report_preps  # "podle mluvčího X „…“": the source follows
+            speaker = self.speakers.find(lead_start, q.start, (cue.start, cue.end), after_only=prep)
+            self._emit(q.inner_start, q.inner_end, cue, speaker, "direct")
             return
         if self.text[lead_start : q.start].rstrip().endswith(":") and lead:
             speaker = self.speakers.find(lead_start, q.start, None)
@@ -226,6 +222,20 @@ class _Extractor:
         if comma != -1 and len(word_tokens(self.text, cue.end, comma)) <= 8:
             return comma
         first = self.speakers.first_mention(cue.end, end)
+        following = [t for t in tokens[after : after + 3] if t.start >= cue.end]
+        if (
+            following
+            and self.text[following[0].start].islower()
+            and self.lex.role(following[0].folded) is None
+        ):
+            # "według zachodnich wywiadów Moskwa ...": an unnamed source, a few lowercase words long.
+            run = []
+            for t in following:
+                if not self.text[t.start].islower() or (first is not None and t.start >= first[0]):
+                    break
+                run.append(t)
+            if run:
+                return run[-1].end
         if first is not None and len(word_tokens(self.text, cue.end, first[0])) <= 3:
             return first[1]
         return tokens[min(after + 1, len(tokens) - 1)].end
@@ -276,9 +286,12 @@ class _Extractor:
     ) -> int | None:
         """Emit the reported clause ``[claim_start, end)``, cut before a coordinated second speech verb."""
         speaker = self.speakers.find(start, clause_end, (verb.start, verb.end))
-        claim_end = end
-        inside = [t for t in tokens if claim_start <= t.start < end]
+        claim_end = min([end, *(c.start for c in self.claims if claim_start < c.start < end)])
+        inside = [t for t in tokens if claim_start <= t.start < claim_end]
         for a, b in itertools.pairwise(inside):
+            if b.folded in self.lex.cues and "," in self.text[a.end : b.start]:
+                claim_end = a.end  # "dismissed the reports, saying ...": the participle starts another claim
+                break
             if (
                 self._conjunction(a)
                 and b.folded in self.lex.cues
@@ -309,13 +322,13 @@ class _Extractor:
         # The comma may sit inside the closing mark: '"…," Peskov said'.
         gap = self.text[max(0, start - 2) : before[0].start if before else cue.start]
         if not before or (
-            len(before) <= 3 and any(ch in gap for ch in ",–—-") and not self._conjunction(before[0])
+            len(before) <= 6 and any(ch in gap for ch in ",–—-") and not self._conjunction(before[0])
         ):
             return cue
         return None
 
     def _conjunction(self, token: Token) -> bool:
-        return token.folded in _CONJUNCTIONS
+        return token.folded in self.lex.conjunctions
 
     def _first_cue(self, tokens: list[Token]) -> Token | None:
         return next(
@@ -323,7 +336,10 @@ class _Extractor:
         )
 
     def _last_cue(self, tokens: list[Token]) -> Token | None:
-        return next((t for t in reversed(tokens) if t.folded in self.lex.cues), None)
+        return next(
+            (t for t in reversed(tokens) if t.folded in self.lex.cues or t.folded in self.lex.report_preps),
+            None,
+        )
 
     def _emit(
         self,

@@ -400,6 +400,20 @@ _SAY: dict[str, list[str]] = {
     ],
 }
 
+# More verbs of saying: reactions and participles ("..., saying", "dodając") that open a further claim.
+_SAY_MORE: dict[str, list[str]] = {
+    "en": ["reacted", "saying", "adding", "noting", "stressing", "warning", "insisting"],
+    "pl": [*_pl("zareagowa", "apelowa", "zaapelowa"), "dodając", "podkreślając", "mówiąc", "zaznaczając"],
+    "cs": [*_cs("reagova", "vyzva")],
+    "sk": [*_cs("reagova", "vyzva")],
+    "ro": ["reacționat", "adăugând", "precizând", "subliniind", "afirmând", "declarând"],
+    "de": ["sprach", "sprachen", "reagierte"],
+    "fr": ["réagi", "répété", "ajoutant", "soulignant", "affirmant", "estimant"],
+    "es": ["reaccionó", "añadiendo", "señalando", "afirmando"],
+    "it": ["reagito", "aggiungendo", "sottolineando"],
+    "ru": [*_ru("напомни", "отреагирова"), "добавив", "отметив", "подчеркнув", "заявив"],
+}
+
 # Verbs that name or label something ("called the reports propaganda"): the claim is what follows them.
 _LABEL: dict[str, list[str]] = {
     "en": ["called", "calls", "described", "labelled", "labeled", "branded", "termed"],
@@ -644,6 +658,20 @@ _COMPLEMENTIZERS: dict[str, list[str]] = {
     "ru": ["что", "чтобы"],
 }
 
+# Conjunctions that join two speakers or two speech verbs ("Moscow *and* Pyongyang", "said ... *and* denied").
+_CONJUNCTIONS: dict[str, list[str]] = {
+    "en": ["and", "but"],
+    "pl": ["i", "oraz", "ale", "a"],
+    "cs": ["a", "i", "ale"],
+    "sk": ["a", "i", "ale"],
+    "ro": ["și", "dar", "iar"],
+    "de": ["und", "aber"],
+    "fr": ["et", "mais"],
+    "es": ["y", "e", "pero"],
+    "it": ["e", "ed", "ma"],
+    "ru": ["и", "но", "а"],
+}
+
 # Personal pronouns that may stand for the speaker.
 _PRONOUNS: dict[str, list[str]] = {
     "en": ["he", "she", "they", "him", "her", "them", "his"],
@@ -772,6 +800,13 @@ _ROLE_STEMS: dict[str, str] = {
     "velvysla": "ambassador",
     "botschafter": "ambassador",
     "посол": "ambassador",
+    "szef": "head",
+    "šéf": "head",
+    "chief": "head",
+    "head": "head",
+    "chef": "head",
+    "шеф": "head",
+    "глава": "head",
     "secretary": "secretary",
     "sekretarz": "secretary",
     "secretar": "secretary",
@@ -787,6 +822,7 @@ class Lexicon:
     report_pairs: frozenset[tuple[str, str]]
     report_preps: frozenset[str]
     complementizers: frozenset[str]
+    conjunctions: frozenset[str]
     label_verbs: frozenset[str]
     pronouns: frozenset[str]
     negations: frozenset[str]
@@ -825,7 +861,14 @@ def lexicon_for(language: str) -> Lexicon:
     known = language if language in _SAY else ""
     cues: dict[str, CueClass] = {}
     # Later classes win on collisions: a deny verb outranks a say verb spelled the same.
-    tables = (("say", _SAY), ("say", _LABEL), ("report", _REPORT), ("question", _QUESTION), ("deny", _DENY))
+    tables = (
+        ("say", _SAY),
+        ("say", _SAY_MORE),
+        ("say", _LABEL),
+        ("report", _REPORT),
+        ("question", _QUESTION),
+        ("deny", _DENY),
+    )
     for cls, table in tables:
         for word in _pick(table, known):
             cues[fold(word)] = cls  # type: ignore[assignment]
@@ -839,6 +882,7 @@ def lexicon_for(language: str) -> Lexicon:
         report_pairs=pairs,
         report_preps=frozenset(fold(w) for w in _pick(_REPORT_PREPS, known)),
         complementizers=frozenset(fold(w) for w in _pick(_COMPLEMENTIZERS, known)),
+        conjunctions=frozenset(fold(w) for w in _pick(_CONJUNCTIONS, known)),
         label_verbs=frozenset(fold(w) for w in _pick(_LABEL, known)),
         pronouns=frozenset(fold(w) for w in _pick(_PRONOUNS, known)),
         negations=frozenset(fold(w) for w in _pick(_NEGATIONS, known)),

@@ -94,9 +94,10 @@ def find_quotes(text: str, min_words: int = MIN_QUOTE_WORDS) -> list[Quote]:
                 inner_end -= 1
             if len(_WORD.findall(text, inner_start, inner_end)) >= min_words:
                 found.append(Quote(m.start(), m.end(), inner_start, inner_end))
-    # Longest first so that a quote nested inside another („… ‚…‘ …”) loses to the outer one.
+    # Earliest first (then longest), so a quote nested inside another („… ‚…‘ …”) loses to the outer one and a
+    # false pair between two quotations (the »…« in "«a», — b «c»") loses to the real first quotation.
     kept: list[Quote] = []
-    for q in sorted(found, key=lambda q: (q.start - q.end, q.start)):
+    for q in sorted(found, key=lambda q: (q.start, q.start - q.end)):
         if all(q.end <= k.start or q.start >= k.end for k in kept):
             kept.append(q)
     return sorted(kept, key=lambda q: q.start)

@@ -217,9 +217,17 @@ class SpeakerFinder:
             holders = [s for pos, r, _, s in self._roles if r == role and pos < tok.start]
         if holders:
             return holders[-1]
-        # "The Kremlin spokesman" with no name in the article: the organisation speaks.
-        org = self._qualifier_mention(tok)
-        return self._speaker([org]) if org is not None else None
+        if qualifier is not None:
+            # "szef NATO" after "sekretarz generalny NATO Mark Rutte": the person named for that organisation.
+            same_org = [s for pos, _, q, s in self._roles if q == qualifier and pos < tok.start]
+            if same_org:
+                return same_org[-1]
+            # "The Kremlin spokesman" with no name in the article: the organisation speaks.
+            org = self._qualifier_mention(tok)
+            return self._speaker([org]) if org is not None else None
+        # A bare role ("Przywódca powiedział") with no earlier holder: the person named last.
+        people = [m for m in self._mentions if m.type == "PER" and m.end <= tok.start]
+        return self._speaker([people[-1]]) if people else None
 
 
 def _covered(token: Token, mentions: list[Mention]) -> bool:
