@@ -25,9 +25,19 @@ PERSON_TITLES = _words(
     colonel pulkownik plukovnik полковник marszalek marsal patriarch патриарх bishop biskup episcop епископ
     wicepremier vicepremier вице-премьер deputy zastupce zastepca заместител ministerprasident dictator
     dyktator diktator диктатор general-secretary secretary-general sekretarz sekretarzem hetman journalist
-    dziennikarz novinar ziarist журналист reporter rabbi imam ayatollah ajatollah"""
+    dziennikarz novinar ziarist журналист reporter rabbi imam ayatollah ajatollah kandidat candidate kandydat
+    candidat кандидат vice"""
 )
-COMPOUND_TITLES = ("kanzler", "prasident", "minister", "sprecher", "sekretar", "kommissar", "botschafter")
+COMPOUND_TITLES = (
+    "kanzler",
+    "prasident",
+    "minister",
+    "sprecher",
+    "sekretar",
+    "kommissar",
+    "botschafter",
+    "chef",
+)
 # Short titles match only exactly (with a case ending at most): "pan" must not match "panel".
 SHORT_TITLES = _words("pan pani pana panu panem pán paní pana mr mrs ms dr mgr sir gen prof")
 SAYING = _words(
@@ -51,9 +61,11 @@ ORG_WORDS = _words(
     лига club klub movement ruch hnuti miscarea движение coalition koalicj koalice coalitia коалиция
     koalition ministry ministerstvo agence"""
 )
-PLACE_PREPOSITIONS = _words("w we v ve na do ze z u în in la din spre в во из на from to near nach aus bei")
+PLACE_PREPOSITIONS = _words("w we v ve na do ze z u în in la din spre в во из на from near nach aus bei")
 # Words that join parts of one capitalised name ("Bank of England", "Ursula von der Leyen").
-CONNECTORS = _words("of de der den van von da di du la le al el bin ibn dos das del y")
+CONNECTORS = _words("of de van von da di du la al el bin ibn dos del")
+# Second words of two-word connectors ("von der", "van den", "de la"); alone they are articles.
+CONNECTOR_TAILS = _words("der den la le los las")
 
 
 def _prefix_hit(word: str, stems: frozenset[str], slack: int) -> bool:
@@ -84,6 +96,19 @@ def is_org_word(token: str) -> bool:
     """True for an organisation head word ("Bank", "Komisja", "Partidul", "Ministerstwo")."""
     word = fold(token)
     return len(word) > 2 and _prefix_hit(word, ORG_WORDS, 4)
+
+
+STRONG_PLACE_PREPOSITIONS = _words("w we v ve na в во на în in near nach")
+# Closed-class English words written with a capital that are never names by themselves.
+ENGLISH_CALENDAR = _words(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday"
+)
+
+
+def is_strong_place_preposition(token: str) -> bool:
+    """True for a preposition after which even a multi-word unknown name is a place ("near Stronie Slaskie")."""
+    return fold(token) in STRONG_PLACE_PREPOSITIONS
 
 
 def is_place_preposition(token: str) -> bool:

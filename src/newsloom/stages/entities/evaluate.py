@@ -3,7 +3,8 @@
 - ``evaluate_variants``: each line of ``name_variants.jsonl`` is a pair of names with languages and whether
   they name the same entity. Both names become mentions in two different articles, are linked together,
   and "same entity" is predicted when they get one id; pairwise precision, recall and F1 follow.
-- ``evaluate_mentions``: the demo gold maps each demo file (its origin, the file name) to the mentions
+- ``evaluate_mentions``: the demo gold maps each demo article (its origin relative to the demo folder:
+  ``pl_putin_pjongjang_pap.txt``, ``news.jsonl:2``, ``feed.xml#1``) to the mentions
   in its body (``text``, ``type``, ``entity``). Extracted mentions are matched to gold ones by surface text
   and type, counting duplicates per article (a mention found twice when gold has it once counts once).
   Untyped scores (surface only) are reported too. Linking on the demo is scored pairwise over matched
@@ -15,10 +16,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
-from newsloom.models import Article, Mention, PublicationDate
+from newsloom.models import Article, Mention, Rejected
 from newsloom.stages.entities.gazetteer import Gazetteer
 from newsloom.stages.entities.keys import name_key
 from newsloom.stages.entities.linking import link_mentions
@@ -71,21 +73,31 @@ def evaluate_variants(path: Path = VARIANTS, gazetteer: Gazetteer | None = None)
             "languages": len(langs), "errors": errors}  # fmt: skip
 
 
-def read_demo_article(path: Path) -> Article:
-    """A demo file as an Article: first line is the title, the rest the body (plain text only)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lang = path.name.split("_", 1)[0]
-    body = "\n".join(lines[1:]).strip("\n")
-    return Article(path.name, "demo", path.name, lines[0] if lines else "", body, lang, 1.0,
-                   PublicationDate(None, "unknown"))  # fmt: skip
-
-
 def demo_articles(directory: Path = DEMO, origins: Iterable[str] | None = None) -> list[Article]:
-    """Demo articles (``.txt`` files, or those named in ``origins``), sorted by name."""
+    """Demo articles through the real cleaning/language pipeline, ids = origins relative to ``directory``.
+
+    Only articles named in ``origins`` (``"pl_putin_pjongjang_pap.txt"``, ``"news.jsonl:2"``) are kept
+    when it is given.
+    """
+    import datetime as dt
+
+    from newsloom.config import Settings
+    from newsloom.pipeline import Pipeline
+    from newsloom.stages.ingest import read_inputs
+
     wanted = set(origins) if origins is not None else None
-    return [
-        read_demo_article(p) for p in sorted(directory.glob("*.txt")) if wanted is None or p.name in wanted
-    ]
+    pipeline = Pipeline(Settings(), today=dt.date(2025, 6, 1))
+    prefix = f"{directory}/"
+    articles = []
+    for doc in read_inputs([str(directory)]):
+        if isinstance(doc, Rejected):
+            continue
+        art = pipeline.process(doc)
+        if isinstance(art, Article):
+            origin = art.origin.removeprefix(prefix)
+            if wanted is None or origin in wanted:
+                articles.append(replace(art, id=origin))
+    return sorted(articles, key=lambda a: a.id)
 
 
 def _count(counts: list[int], want: Counter[str], got: Counter[str]) -> None:

@@ -72,6 +72,7 @@ def _script_ok(text: str) -> bool:
     return _OTHER_SCRIPT.search(text) is None
 
 
+_BARE_STEM_MIN = 5
 ACRONYM = "^"
 EXACT = "="
 _ACRONYM_MAX = 6
@@ -98,7 +99,7 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self._by_key: dict[str, GazEntry] = {}
-        self._demonyms: dict[str, GazEntry] = {}
+        self._demonyms: dict[tuple[str, str], GazEntry] = {}  # (language or "und", key) -> country
         self._entries: dict[str, GazEntry] = {}
         self.max_tokens = 1
 
@@ -144,11 +145,23 @@ class Gazetteer:
     def lookup_words(self, words: Sequence[str], lang: str = "und") -> GazEntry | None:
         """The entry for a name given as tokens: exact spelling first, then the inflection-stripped key."""
         name = " ".join(words)
-        keys = [EXACT + exact_key(name, lang), EXACT + exact_key(name)]
         if len(words) == 1 and is_acronym(words[0]):
-            keys += [ACRONYM + name_key(name, lang), ACRONYM + name_key(name)]
-        for key in (*keys, name_key(name, lang), name_key(name)):
+            # An acronym matches acronyms, or a country or organisation spelled the same; never a city alias.
+            for key in (ACRONYM + name_key(name, lang), ACRONYM + name_key(name), EXACT + exact_key(name)):
+                found = self._by_key.get(key)
+                if found is not None and (key[0] == ACRONYM or found.priority >= _PRIORITY["country"]):
+                    return found
+            return None
+        exact = (exact_key(name, lang), exact_key(name))
+        for key in (EXACT + exact[0], EXACT + exact[1]):
             found = self._by_key.get(key)
+            if found is not None:
+                return found
+        # An inflection-stripped key only counts if something was stripped: "Danii" is Denmark (Dania),
+        # but the bare stem "Dan" is a given name, not an inflected "Dania". Longer bare stems are kept:
+        # Polish genitive plurals have no ending ("Czech" of "Czechy", "Niemiec" of "Niemcy").
+        for key, unstripped in ((name_key(name, lang), exact[0]), (name_key(name), exact[1])):
+            found = self._by_key.get(key) if key != unstripped or len(name) >= _BARE_STEM_MIN else None
             if found is not None:
                 return found
         return None
@@ -188,7 +201,12 @@ class Gazetteer:
 
     def demonym(self, word: str, lang: str = "und") -> GazEntry | None:
         """The country a demonym adjective refers to ("severokorejského" -> North Korea), or None."""
-        return self._demonyms.get(name_key(word, lang)) or self._demonyms.get(name_key(word, "und"))
+        for key_lang in (lang, "und"):
+            for scope in (lang, "und"):
+                found = self._demonyms.get((scope, name_key(word, key_lang)))
+                if found is not None:
+                    return found
+        return None
 
     def entry(self, source_id: str) -> GazEntry | None:
         """The entry with this source id, or None."""
@@ -252,6 +270,7 @@ class Gazetteer:
                     self._add_demonym(countries[code], form, "und")
 
     def _add_demonym(self, entry: GazEntry, form: str, lang: str) -> None:
+        """Babel adjectives match only in their own language ("Sindhi" must not catch German "sind")."""
         for key in {name_key(form, lang), name_key(form, "und")}:
             if len(key) >= 4:
-                self._demonyms.setdefault(key, entry)
+                self._demonyms.setdefault((lang, key), entry)

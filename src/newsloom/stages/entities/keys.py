@@ -37,7 +37,7 @@ _CYRILLIC = str.maketrans(
 )  # fmt: skip
 # Letters whose sound the plain diacritic fold would lose ("č" -> "c" would equal Polish "c" = ts).
 _LATIN_SOUNDS = str.maketrans(
-    {"č": "ch", "š": "sh", "ž": "zh", "ż": "zh", "ř": "r", "ș": "sh", "ş": "sh", "ț": "ts", "ţ": "ts",
+    {"č": "ch", "š": "sh", "ž": "zh", "ż": "zh", "ř": "r", "ů": "o", "ș": "sh", "ş": "sh", "ț": "ts", "ţ": "ts",
      "ć": "ch", "ś": "sh", "ź": "zh", "ł": "l", "ё": "e"}
 )  # fmt: skip
 _SLAVIC_LATIN = frozenset({"pl", "cs", "sk", "hr", "sl", "sr", "bs", "lt", "lv", "hu"})
@@ -83,7 +83,7 @@ def _polish(t: str) -> str:
 
 
 def _czech(t: str) -> str:
-    return t.replace("ch", "kh").replace("w", "v")
+    return t.replace("ch", "kh").replace("w", "v").replace("ů", "o")  # "dům"/"domu": ů alternates with o
 
 
 def _german(t: str) -> str:

@@ -28,6 +28,7 @@ from newsloom.models import Article, EntityType, Mention
 from newsloom.stages.entities import cues
 from newsloom.stages.entities.gazetteer import GazEntry, Gazetteer, is_acronym
 from newsloom.stages.entities.keys import name_key, token_key
+from newsloom.text import fold
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|[A-Z]+\d+|\d+[A-Z]+", re.UNICODE)
 _SENTENCE_END = ".!?…\n"
@@ -63,11 +64,13 @@ _SIMPLEMMA_LANGS = frozenset(
         "nb",
     ]
 )
+_ELISION = re.compile(r"^(?:[lLdDjJmMnNsStTcC]|[qQ]u|[dD]ell|[nN]ell|[sS]ull|[aA]ll)['’](?=[A-ZÀ-Þ])")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _MAX_GAZ_TOKENS = 6
 _CAPS_RATIO = 0.6
 _COUNTRY = 2_000_000_000  # gazetteer priority of countries; cities rank by population below it
 _BIG_CITY = 1_000_000
+_DE_NOUN_CITY = 300_000  # below this, a German dictionary noun ("Lage") is a noun, not a city
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,17 @@ def _tokenize(text: str) -> list[_Tok]:
     toks = []
     for m in _WORD.finditer(text):
         word = m.group()
+        start, end = m.start(), m.end()
+        elided = _ELISION.match(word)
+        if elided:
+            word, start = word[elided.end() :], start + elided.end()  # French/Italian "l'Europe", "d'Italia"
+        if word[-2:] in ("'s", "’s") and len(word) > 2:
+            word, end = word[:-2], end - 2  # English possessive: "Russia's" names Russia
+        if text[end : end + 1] == "-" and text[end + 1 : end + 2].isdigit():
+            continue  # a model or product code ("Hwasong-19", "F-16"), not a name
         letters = [c for c in word if c.isalpha()]
         acronym = len(letters) >= 2 and all(c.isupper() for c in letters)
-        toks.append(
-            _Tok(word, m.start(), m.end(), word[:1].isupper(), acronym, _sentence_initial(text, m.start()))
-        )
+        toks.append(_Tok(word, start, end, word[:1].isupper(), acronym, _sentence_initial(text, m.start())))
     return toks
 
 
@@ -127,13 +136,16 @@ class _Extractor:
         self.found: list[tuple[int, int, EntityType]] = []  # token index span [i, j) and type
         self.pending: list[tuple[int, int]] = []  # unknown single words decided after the whole scan
         self.mid_caps = {token_key(t.text, self.lang) for t in self.toks if t.cap and not t.initial}
+        self.resume = 0
 
     def run(self) -> list[Mention]:
         i = 0
         while i < len(self.toks):
             j = self._run_end(i) if (self.toks[i].cap and not self.caps_text) else i + 1
+            self.resume = j
             self._scan_run(i, j)
-            i = j
+            i = max(j, self.resume)
+        self._repeat_particle_surnames()
         self._resolve_pending()
         if self.caps_text:
             self.mid_caps = set()
@@ -144,12 +156,28 @@ class _Extractor:
         while j < len(self.toks) and not self.toks[j].initial and self._adjacent(j - 1, j):
             if self.toks[j].cap:
                 j += 1
-            elif (self.toks[j].text in cues.CONNECTORS and j + 1 < len(self.toks) and self.toks[j + 1].cap
-                  and self._adjacent(j, j + 1)):  # fmt: skip
-                j += 2
+            elif (skip := self._connector_span(j)) > 0:
+                j += skip + 1
             else:
                 break
         return j
+
+    def _connector_span(self, j: int) -> int:
+        """Number of connector words at j ("von der") followed by a capitalised word, else 0."""
+        n = 0
+        if j < len(self.toks) and self.toks[j].text in cues.CONNECTORS:
+            n = 1
+            if j + 1 < len(self.toks) and self.toks[j + 1].text in cues.CONNECTOR_TAILS:
+                n = 2
+        end = j + n
+        if (
+            n
+            and end < len(self.toks)
+            and self.toks[end].cap
+            and all(self._adjacent(a, a + 1) for a in range(j, end))
+        ):
+            return n
+        return 0
 
     def _adjacent(self, a: int, b: int) -> bool:
         """No punctuation between tokens a and b (only spaces), so they can be one name."""
@@ -157,11 +185,16 @@ class _Extractor:
         return gap.strip() == "" and "\n" not in gap
 
     def _gaz_match(self, i: int, j: int) -> tuple[int, GazEntry] | None:
-        """Longest gazetteer match starting at token i and ending before j."""
-        for n in range(min(_MAX_GAZ_TOKENS, self.gaz.max_tokens, j - i), 0, -1):
+        """Longest gazetteer match starting at token i; it may run past the capitalised run end j into
+        lowercase words of the same phrase ("Evropská unie", "Bílého domu"), never across punctuation."""
+        limit = i + 1
+        while limit < len(self.toks) and limit - i < min(_MAX_GAZ_TOKENS, self.gaz.max_tokens):
+            if not self._adjacent(limit - 1, limit):
+                break
+            limit += 1
+        del j
+        for n in range(limit - i, 0, -1):
             words = [t.text for t in self.toks[i : i + n]]
-            if not self.toks[i + n - 1].cap and not self.caps_text:
-                continue
             entry = self._lookup(words)
             if entry is not None and self._plausible(i, n, entry):
                 return n, entry
@@ -191,7 +224,11 @@ class _Extractor:
             # An ordinary word ("Ale", "Nice", German nouns such as "Lage") is not a small city.
             if _is_common(tok.text, self.lang) and (tok.initial or entry.priority < _BIG_CITY):
                 return False
-            if self.lang == "de" and entry.priority < _BIG_CITY and simplemma.is_known(tok.text, lang="de"):
+            if (
+                self.lang == "de"
+                and entry.priority < _DE_NOUN_CITY
+                and simplemma.is_known(tok.text, lang="de")
+            ):
                 return False
         return not (
             tok.initial and not tok.acronym and _is_common(tok.text, self.lang) and self._never_mid(tok)
@@ -210,6 +247,16 @@ class _Extractor:
                 n, entry = match
                 self.found.append((k, k + n, entry.type))
                 k += n
+                if k > j:
+                    self.resume = k
+                    return
+                continue
+            if tok.acronym and not self.caps_text and len(tok.text) > 1:
+                # An unknown acronym inside a run is its own organisation: "ANO Andreje Babiše".
+                self._flush(name_start, k)
+                name_start = None
+                self.found.append((k, k + 1, "ORG")) if not _ROMAN.match(tok.text) else None
+                k += 1
                 continue
             if k + 1 < j and self.gaz.demonym(f"{tok.text} {self.toks[k + 1].text}", self.lang) is not None:
                 self._flush(name_start, k)
@@ -248,36 +295,52 @@ class _Extractor:
     def _inside_person(self, k: int, match: tuple[int, GazEntry], i: int, j: int) -> bool:
         """A one-word city inside a run of unknown capitalised words is a surname ("George Washington")."""
         n, entry = match
-        if n > 1 or entry.priority >= 2_000_000_000:
+        if n > 1 or entry.id.startswith("org:") or self.toks[k].acronym:
             return False
-        before = k > i and self.toks[k - 1].cap and self._lookup([self.toks[k - 1].text]) is None
-        before = before and not cues.is_title(self.toks[k - 1].text)
-        after = k + 1 < j and self.toks[k + 1].cap and self._lookup([self.toks[k + 1].text]) is None
-        return before or after
+        # After a title a country stays a country ("Prezydent Rosji Władimir Putin"), so the word after
+        # counts only for cities ("Vladimir Putin", "George Simion").
+        if k > i and self._name_like(k - 1):
+            return True
+        # Small cities only: a big city before a name is usually a genitive ("Burmistrz Bukaresztu Nicușor
+        # Dan"), while first names collide with smaller towns ("Vladimir", "Andria", "George").
+        return entry.priority < _BIG_CITY and k + 1 < j and self._name_like(k + 1)
+
+    def _name_like(self, k: int) -> bool:
+        """An unknown capitalised word that is not a title, a gazetteer name or a sentence-initial common word."""
+        tok = self.toks[k]
+        if not tok.cap or cues.is_title(tok.text) or self._lookup([tok.text]) is not None:
+            return False
+        if tok.initial and self._never_mid(tok):
+            return False  # sentence-initial and never seen capitalised elsewhere: no evidence it is a name
+        return not (self.lang == "de" and _is_common(tok.text, self.lang))
 
     def _flush(self, start: int | None, end: int) -> None:
         """Type a candidate name over tokens [start, end), or park a lone word for later."""
         if start is None or end <= start:
             return
-        while end > start and self.toks[end - 1].text in cues.CONNECTORS:
+        while end > start and self.toks[end - 1].text in cues.CONNECTORS | cues.CONNECTOR_TAILS:
             end -= 1
         toks = self.toks[start:end]
+        if self.lang == "en" and len(toks) == 1 and fold(toks[0].text) in cues.ENGLISH_CALENDAR:
+            return
+        # German capitalises every noun: a run of dictionary words needs a person cue to be a name.
+        german_nouns = self.lang == "de" and all(simplemma.is_known(t.text, lang="de") for t in toks)
         if any(cues.is_org_word(t.text) for t in toks):
             self.found.append((start, end, "ORG"))
         elif len(toks) == 1 and toks[0].acronym:
             if not _ROMAN.match(toks[0].text):
                 self.found.append((start, end, "ORG"))
-        elif (
-            len(toks) >= 2 and not (self.lang == "de" and self._all_german_words(toks))
-        ) or self._person_context(start, end):
+        elif german_nouns and not self._title_before(start):
+            self.pending.append((start, end))
+        elif len(toks) >= 2 and start > 0 and cues.is_strong_place_preposition(self.toks[start - 1].text):
+            self.found.append((start, end, "LOC"))
+        elif len(toks) >= 2 or (self._person_context(start, end) and not _is_common(toks[0].text, self.lang)):
             self.found.append((start, end, "PER"))
         else:
             self.pending.append((start, end))
 
-    def _all_german_words(self, toks: list[_Tok]) -> bool:
-        return all(simplemma.is_known(t.text, lang="de") for t in toks) and not self._person_context(
-            (toks and self.toks.index(toks[0])) or 0, self.toks.index(toks[-1]) + 1
-        )
+    def _title_before(self, start: int) -> bool:
+        return start > 0 and cues.is_title(self.toks[start - 1].text)
 
     def _person_context(self, start: int, end: int) -> bool:
         before = [t.text for t in self.toks[max(0, start - 2) : start]]
@@ -289,10 +352,16 @@ class _Extractor:
     def _resolve_pending(self) -> None:
         """Keep a lone unknown word if it repeats a person's surname here, or follows a place preposition."""
         surnames = {
-            token_key(self.toks[j - 1].text, self.lang) for i, j, t in self.found if t == "PER" and j - i >= 2
+            token_key(self.toks[x].text, self.lang)
+            for i, j, t in self.found
+            if t == "PER" and j - i >= 2
+            for x in (i, j - 1)
         }
+        covered = {x for i, j, _ in self.found for x in range(i, j)}
         for start, end in self.pending:
             tok = self.toks[start]
+            if start in covered:
+                continue
             if token_key(tok.text, self.lang) in surnames:
                 self.found.append((start, end, "PER"))
             elif (
@@ -302,6 +371,23 @@ class _Extractor:
                 and not _is_common(tok.text, self.lang)
             ):
                 self.found.append((start, end, "LOC"))
+
+    def _repeat_particle_surnames(self) -> None:
+        """A surname with particles ("von der Leyen") recurs in lowercase-initial form; find it again."""
+        covered = {x for i, j, _ in self.found for x in range(i, j)}
+        for i, j, t in list(self.found):
+            first = next((x for x in range(i + 1, j) if self.toks[x].text in cues.CONNECTORS), None)
+            if t != "PER" or first is None:
+                continue
+            tail = [tok.text for tok in self.toks[first:j]]
+            for s in range(len(self.toks) - len(tail) + 1):
+                span = range(s, s + len(tail))
+                if any(x in covered for x in span[:-1]) or [self.toks[x].text for x in span] != tail:
+                    continue
+                # A lone "Leyen" found by a cue is replaced by the whole "von der Leyen".
+                self.found = [f for f in self.found if f[:2] != (span[-1], span[-1] + 1)]
+                self.found.append((s, s + len(tail), "PER"))
+                covered.update(span)
 
     def _mention(self, i: int, j: int, etype: EntityType) -> Mention:
         start, end = self.toks[i].start, self.toks[j - 1].end
