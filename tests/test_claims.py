@@ -194,3 +194,44 @@ def test_extracted_quotes_are_exact_substrings(text: str) -> None:
     for claim in run(text, "pl", {"Pieskow": PESKOV}):
         assert claim.quote == text[claim.start : claim.end] and claim.quote.strip() == claim.quote
         assert claim.speaker_entity_id == "e_peskov"
+
+
+def test_coordinated_second_verb_makes_a_second_claim() -> None:
+    text = "Călin Georgescu a declarat că decizia reprezintă o lovitură de stat și a negat orice legătură cu Rusia."
+    georgescu: tuple[str, str, EntityType] = ("e_cg", "Calin Georgescu", "PER")
+    claims = run(text, "ro", {"Călin Georgescu": georgescu, "Rusia": RUSSIA})
+    assert [(c.stance, c.quote) for c in claims] == [
+        ("assert", "decizia reprezintă o lovitură de stat"),
+        ("deny", "orice legătură cu Rusia"),
+    ]
+    assert {c.speaker for c in claims} == {"Calin Georgescu"}
+
+
+def test_role_of_an_organisation_resolves_to_its_named_holder() -> None:
+    nato: tuple[str, str, EntityType] = ("e_nato", "NATO", "ORG")
+    rutte: tuple[str, str, EntityType] = ("e_rutte", "Mark Rutte", "PER")
+    text = (
+        "Sekretarz generalny NATO Mark Rutte był w Brukseli. „To znacząca eskalacja” – powiedział szef NATO."
+    )
+    (claim,) = run(text, "pl", {"NATO": nato, "Mark Rutte": rutte})
+    assert claim.speaker == "Mark Rutte"
+
+
+def test_unnamed_source_after_according_to_keeps_its_words() -> None:
+    text = "Według zachodnich wywiadów Moskwa liczy na północnokoreańskie pociski artyleryjskie."
+    (claim,) = run(text, "pl", {"Moskwa": RUSSIA})
+    assert claim.speaker == "zachodnich wywiadów" and claim.speaker_entity_id is None
+    assert claim.quote.startswith("Moskwa liczy")
+
+
+def test_short_quoted_phrase_stays_inside_reported_speech() -> None:
+    tusk: tuple[str, str, EntityType] = ("e_tusk", "Donald Tusk", "PER")
+    text = "Premier Donald Tusk powiedział, że sytuacja jest „dramatyczna”."
+    (claim,) = run(text, "pl", {"Donald Tusk": tusk})
+    assert claim.quote == "sytuacja jest „dramatyczna”" and claim.speaker == "Donald Tusk"
+
+
+def test_false_pair_between_two_guillemet_quotes_is_ignored() -> None:
+    text = "«Это совершенно ложные сообщения», — сказал Песков. Он добавил, что «договор не направлен против нас»."
+    quotes = [q.inner(text) for q in find_quotes(text)]
+    assert quotes == ["Это совершенно ложные сообщения", "договор не направлен против нас"]

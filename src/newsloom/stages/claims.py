@@ -42,6 +42,7 @@ __all__ = ["claim_id", "extract_claims", "group_claims", "stance_of"]
 _TRAILING_WINDOW = 8  # words after a quote that may hold its attribution ("– powiedział rzecznik Kremla")
 _COMPLEMENTIZER_WINDOW = 10  # words between a speech verb and "that"/"że"
 _CONTINUATION_CHARS = 400  # a quote this close after a speaker's quote, with no attribution, is theirs too
+_STATEMENT_WORDS = 4  # quotes this long are statements; shorter ones are phrases quoted inside a sentence
 _NEGATION_WINDOW = 5  # a reported clause negated within its first words denies its proposition
 _CONJUNCTIONS = frozenset(
     {"and", "i", "a", "si", "und", "и", "et", "y", "e", "oraz", "ale", "but", "но", "dar"}
@@ -115,10 +116,16 @@ class _Extractor:
             for d_start, d_end in dashes:
                 if start <= d_start < end:
                     self._dash_line(d_start, d_end)
-            for q in quotes:
-                if start <= q.start < end:
+            inside = [q for q in quotes if start <= q.start < end]
+            # Whole statements first; a short quoted phrase ("„dramatyczna”") usually sits inside reported
+            # speech and is taken with it, so it is tried only after the indirect pass.
+            for q in inside:
+                if _words(self.text, q) >= _STATEMENT_WORDS:
                     self._direct(q, start, end, quotes)
             self._indirect(start, end)
+            for q in inside:
+                if _words(self.text, q) < _STATEMENT_WORDS:
+                    self._direct(q, start, end, quotes)
         return sorted(self.claims, key=lambda c: c.start)
 
     # -- direct quotes -------------------------------------------------------------------------------------
@@ -149,7 +156,8 @@ class _Extractor:
             speaker = self.speakers.find(lead_start, q.start, None)
             self._emit(q.inner_start, q.inner_end, None, speaker, "direct")
             return
-        if self.last_speaker is not None and q.start - self.last_end <= _CONTINUATION_CHARS:
+        continues = self.last_speaker is not None and q.start - self.last_end <= _CONTINUATION_CHARS
+        if continues and _words(self.text, q) >= _STATEMENT_WORDS:
             self._emit(q.inner_start, q.inner_end, None, self.last_speaker, "direct")
 
     def _dash_line(self, start: int, end: int) -> None:
@@ -211,7 +219,9 @@ class _Extractor:
         )
         before = trim_claim(self.text, start, cue.start)
         after_span = trim_claim(self.text, name_end, end)
-        span = after_span if len(word_tokens(self.text, *after_span)) >= 3 else before
+        # "According to X, claim" or "claim, according to X": the claim is the longer side.
+        longer = len(word_tokens(self.text, *after_span)) >= len(word_tokens(self.text, *before))
+        span = after_span if longer else before
         if len(word_tokens(self.text, *span)) < 3 or speaker is None:
             return None
         return self._emit(span[0], span[1], cue, speaker, "indirect", cls="report")
@@ -223,6 +233,8 @@ class _Extractor:
             return comma
         first = self.speakers.first_mention(cue.end, end)
         following = [t for t in tokens[after : after + 3] if t.start >= cue.end]
+        if following and following[0].folded in self.lex.pronouns:
+            return following[0].end  # "podle něj", "по его словам": the speaker is the last person
         if (
             following
             and self.text[following[0].start].islower()
@@ -378,6 +390,10 @@ class _Extractor:
             self.last_speaker = speaker
         self.last_end = end
         return end
+
+
+def _words(text: str, q: Quote) -> int:
+    return len(word_tokens(text, q.inner_start, q.inner_end))
 
 
 def _clause_end(text: str, start: int, end: int) -> int:
