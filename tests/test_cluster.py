@@ -175,3 +175,18 @@ def test_infer_dates_from_event() -> None:
     assert got["u"] == PublicationDate(DAY + dt.timedelta(days=2), "inferred", got["u"].evidence)
     assert got["u"].evidence.startswith("event ev-1")
     assert got["w"].value == DAY + dt.timedelta(days=1)
+
+
+def test_entity_veto_keeps_alike_events_with_different_actors_apart(centres: list[np.ndarray]) -> None:
+    words_a = "mayor sentenced corruption holub krakow tomasz court"
+    words_b = "mayor sentenced corruption vogel iasi lucie court"
+    a = ArticleSignal(
+        "a", centres[0], tuple(words_a.split()), frozenset({"holub", "krako", "tomas"}), DAY, "en", "s"
+    )
+    b = ArticleSignal(
+        "b", centres[0], tuple(words_b.split()), frozenset({"vogel", "iasi", "lucie"}), DAY, "en", "s"
+    )
+    vetoing = Clusterer(0.3, dim=64, entity_veto=3)
+    assert vetoing.assign(a).event_id != vetoing.assign(b).event_id
+    lenient = Clusterer(0.3, dim=64, entity_veto=0)
+    assert lenient.assign(a).event_id == lenient.assign(b).event_id

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from conftest import make_article
 from newsloom.stages.similarity import (
     FEATURES,
+    INPUTS,
     STEM,
     ArticleSignal,
     DocumentFrequency,
@@ -21,6 +22,7 @@ from newsloom.stages.similarity import (
     capitalised_keys,
     date_factor,
     default_model,
+    event_model,
     expand,
     features,
     fit_ridge,
@@ -99,13 +101,13 @@ def test_language_baseline_learns_and_round_trips() -> None:
 
 
 def test_model_json_round_trip() -> None:
-    m = SimilarityModel(FEATURES, (1.0, 0.5, 0.2, 0.0, 0.1, 0.0), -0.5, 0.4, {"x": 1})
+    m = SimilarityModel(("cos", "lex_cap"), (1.0, 0.5), -0.5, 0.4, {"x": 1})
     assert SimilarityModel.from_json(m.to_json()) == m
 
 
 def test_fit_ridge_recovers_linear_rule() -> None:
     rng = np.random.default_rng(0)
-    rows = rng.random((200, 4)).tolist()
+    rows = (rng.random((200, 4)) * [1.0, 0.2, 1.0, 1.0]).tolist()  # lexical stays under the cap
     target = [0.3 + 0.5 * r[0] + 0.2 * r[1] for r in rows]
     w, b = fit_ridge(rows, target, alpha=1e-6)
     predicted = [b + sum(x * y for x, y in zip(w, expand(r), strict=True)) for r in rows]
@@ -132,3 +134,15 @@ def test_make_signal_uses_entity_ids_when_given() -> None:
     article = make_article("a", "Kim in Moscow", "Kim Jong Un arrived in Moscow.")
     assert make_signal(article, unit(1, 0), ["Q1", "Q2"]).entities == frozenset({"Q1", "Q2"})
     assert "moscow"[:5] in make_signal(article, unit(1, 0)).entities
+
+
+def test_model_rejects_unknown_inputs() -> None:
+    with pytest.raises(ValueError):
+        SimilarityModel(("cos", "nonsense"), (1.0, 0.5), 0.0, 0.5)
+    with pytest.raises(ValueError):
+        SimilarityModel(("cos",), (1.0, 0.5), 0.0, 0.5)
+
+
+def test_packaged_models_use_known_inputs() -> None:
+    assert default_model().names and event_model().names
+    assert set(default_model().names) <= set(INPUTS) and set(event_model().names) <= set(INPUTS)

@@ -32,12 +32,14 @@ from newsloom.stages.cluster import Clusterer
 from newsloom.stages.embed import Embedder, lead_words
 from newsloom.stages.similarity import (
     FEATURES,
+    SIMILARITY_INPUTS,
     ArticleSignal,
     DocumentFrequency,
     LanguageBaseline,
     SimilarityModel,
     capitalised_keys,
     default_model,
+    event_model,
     features,
     fit_ridge,
     lexical_terms,
@@ -133,6 +135,7 @@ def score_pairs(
     embedder: Embedder,
     *,
     model: SimilarityModel | None = None,
+    event: SimilarityModel | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield ``pair_id``, ``similarity`` (higher = more similar) and ``same_event`` for each pair.
 
@@ -145,7 +148,7 @@ def score_pairs(
     signals = text_signals(rows, embedder)
     df = corpus_df(signals.values())
     baseline = corpus_baseline(signals.values())
-    clusterer = cluster_all(rows, signals, m)
+    clusterer = cluster_all(rows, signals, event or event_model())
     for p in rows:
         a, b = signals[p["text1"]], signals[p["text2"]]
         same = clusterer.event_of(a.article_id) == clusterer.event_of(b.article_id)
@@ -213,12 +216,14 @@ def evaluate_semeval(
     embedder: Embedder,
     *,
     model: SimilarityModel | None = None,
+    event: SimilarityModel | None = None,
 ) -> dict[str, Any]:
     """Pearson (vs ``-overall``) overall and per language pair, and same-event P/R/F1, with baselines.
 
     >>> # evaluate_semeval(Path(".../pairs_dev.jsonl"), E5Embedder())["newsloom"]["pearson"]
     """
     m = model or default_model()
+    ev = event or event_model()
     pairs = load_pairs(path)
     table = pair_table(pairs, embedder)
     gold = [-float(p["overall"]) for p in pairs]
@@ -229,7 +234,7 @@ def evaluate_semeval(
     }
     labelled = [i for i, p in enumerate(pairs) if p["overall"] <= SAME_MAX or p["overall"] >= DIFFERENT_MIN]
     same_gold = [pairs[i]["overall"] <= SAME_MAX for i in labelled]
-    clusterer = cluster_all(pairs, table["signals"], m)
+    clusterer = cluster_all(pairs, table["signals"], ev)
     report: dict[str, Any] = {
         "pairs": len(pairs),
         "labelled_pairs": len(labelled),
@@ -242,7 +247,8 @@ def evaluate_semeval(
             decisions = [clusterer.event_of(sig[pairs[i]["text1"]].article_id)
                          == clusterer.event_of(sig[pairs[i]["text2"]].article_id) for i in labelled]  # fmt: skip
             entry["same_event"] = prf(decisions, same_gold)
-            entry["same_event_pairwise"] = prf([scores[i] >= m.threshold for i in labelled], same_gold)
+            decided = [ev.score(table["features"][i]) >= ev.threshold for i in labelled]
+            entry["same_event_pairwise"] = prf(decided, same_gold)
         else:
             t, _ = best_threshold([scores[i] for i in labelled], same_gold)
             entry["same_event"] = prf([scores[i] >= t for i in labelled], same_gold) | {"threshold": t}
@@ -258,7 +264,9 @@ def _by_language(pairs: Sequence[Mapping[str, Any]], scores: Sequence[float]) ->
             for k, v in sorted(groups.items())}  # fmt: skip
 
 
-def fit_similarity(path: Path, embedder: Embedder, alpha: float = 1.0) -> SimilarityModel:
+def fit_similarity(
+    path: Path, embedder: Embedder, alpha: float = 1.0, inputs: Sequence[str] = SIMILARITY_INPUTS
+) -> SimilarityModel:
     """Fit the ridge weights and the same-event threshold on a (dev) pairs file.
 
     Targets are ``(4 - overall) / 3`` so predictions read as a [0, 1] similarity; the threshold maximises
@@ -266,18 +274,19 @@ def fit_similarity(path: Path, embedder: Embedder, alpha: float = 1.0) -> Simila
     """
     pairs = load_pairs(path)
     table = pair_table(pairs, embedder)
-    weights, bias = fit_ridge(table["features"], [(4.0 - float(p["overall"])) / 3.0 for p in pairs], alpha)
+    targets = [(4.0 - float(p["overall"])) / 3.0 for p in pairs]
+    weights, bias = fit_ridge(table["features"], targets, alpha, inputs)
     b = table["baseline"]
     prior = {"pairs": {k: round(b.mean(*k.split("|")), 4) for k in b.counts}, "same": round(b.same, 4),
              "cross": round(b.cross, 4)}  # fmt: skip
-    model = SimilarityModel(FEATURES, tuple(weights), bias, 0.5, {"language_baseline": prior})
+    model = SimilarityModel(tuple(inputs), tuple(weights), bias, 0.5, {"language_baseline": prior})
     scores = [model.score(f) for f in table["features"]]
     labelled = [i for i, p in enumerate(pairs) if p["overall"] <= SAME_MAX or p["overall"] >= DIFFERENT_MIN]
     t, f1 = best_threshold([scores[i] for i in labelled], [pairs[i]["overall"] <= SAME_MAX for i in labelled])
     meta = {"fitted_on": path.name, "embedder": embedder.name, "alpha": alpha, "dev_pairwise_f1": round(f1, 4),
             "dev_pearson": round(pearson(scores, [-float(p["overall"]) for p in pairs]), 4),
             "language_baseline": prior}  # fmt: skip
-    return SimilarityModel(FEATURES, tuple(weights), bias, t, meta)
+    return SimilarityModel(tuple(inputs), tuple(weights), bias, t, meta)
 
 
 def format_report(report: Mapping[str, Any]) -> str:

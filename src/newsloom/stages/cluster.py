@@ -36,7 +36,7 @@ from newsloom.stages.similarity import (
     LanguageBaseline,
     SimilarityModel,
     date_factor,
-    default_model,
+    event_model,
     set_cosine,
     sparse_cosine,
     weighted_terms,
@@ -169,7 +169,10 @@ class Clusterer:
     ``window_days`` events idle longer than this (by article dates) leave the index for the archive;
     ``archive_size`` expired events kept (most recent first, profiles pruned) for articles that arrive late:
     undated ones, or ones dated before the window (back-fills); older events are forgotten;
-    ``candidates`` events re-scored with the full model; ``min_cosine`` embedding pre-filter.
+    ``candidates`` events re-scored with the full model; ``min_cosine`` embedding pre-filter;
+    ``entity_veto`` when the article and the event both name at least this many entities and share none, the
+    article does not join (two verdicts against two different mayors are two events however alike the
+    wording); on SemEval dev this vetoes 5 of 180 same-event pairs and 78 of 334 different ones; 0 disables.
     """
 
     def __init__(
@@ -181,10 +184,11 @@ class Clusterer:
         archive_size: int = 20_000,
         candidates: int = 10,
         min_cosine: float = 0.75,
+        entity_veto: int = 5,
         model: SimilarityModel | None = None,
         dim: int = 384,
     ) -> None:
-        self.model = model or default_model()
+        self.model = model or event_model()
         self.threshold = self.model.threshold if threshold is None else threshold
         self.merge_threshold = self.threshold + 0.1 if merge_threshold is None else merge_threshold
         if not 0.0 <= self.threshold <= 1.0 or window_days < 1 or candidates < 1 or archive_size < 0:
@@ -193,6 +197,7 @@ class Clusterer:
         self.archive_size = archive_size
         self.candidates = candidates
         self.min_cosine = min_cosine
+        self.entity_veto = entity_veto
         self.dim = dim
         self.df = DocumentFrequency()
         self.baseline: LanguageBaseline = self.model.baseline()
@@ -289,6 +294,9 @@ class Clusterer:
     def _event_score(self, s: ArticleSignal, ev: _Event, cos: float, weighted: dict[str, float]) -> float:
         lex = sparse_cosine(weighted, weighted_terms(ev.terms, self.df))
         top_entities = {e for e, _ in ev.entities.most_common(PROFILE_ENTITIES)}
+        vetoable = self.entity_veto and min(len(s.entities), len(top_entities)) >= self.entity_veto
+        if vetoable and not s.entities & ev.entities.keys():
+            return 0.0
         ent = set_cosine(s.entities, top_entities)
         same = s.language in ev.languages
         other = s.language if same else ev.languages.most_common(1)[0][0]
@@ -387,7 +395,7 @@ class Clusterer:
         meta: dict[str, Any] = {
             "version": 1, "threshold": self.threshold, "merge_threshold": self.merge_threshold,
             "window_days": self.window_days, "archive_size": self.archive_size, "candidates": self.candidates,
-            "min_cosine": self.min_cosine, "dim": self.dim, "clock": self._clock, "expired_at": self._expired_at,
+            "min_cosine": self.min_cosine, "entity_veto": self.entity_veto, "dim": self.dim, "clock": self._clock, "expired_at": self._expired_at,
             "documents": self.df.documents, "events": events, "merged": self._merged, "open": open_ids,
             "archived": archived, "baseline": self.baseline.to_dict(),
         }  # fmt: skip
@@ -406,7 +414,7 @@ class Clusterer:
             sums, counts = data["sums"], data["df"]
         c = cls(meta["threshold"], merge_threshold=meta["merge_threshold"], window_days=meta["window_days"],
                 archive_size=meta["archive_size"], candidates=meta["candidates"], min_cosine=meta["min_cosine"],
-                model=model, dim=meta["dim"])  # fmt: skip
+                entity_veto=meta["entity_veto"], model=model, dim=meta["dim"])  # fmt: skip
         c.df = DocumentFrequency(counts.astype(np.int32), int(meta["documents"]))
         c.baseline = LanguageBaseline.from_dict(meta["baseline"])
         c._clock, c._expired_at, c._merged = meta["clock"], meta["expired_at"], dict(meta["merged"])
