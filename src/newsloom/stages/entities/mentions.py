@@ -26,7 +26,7 @@ import simplemma
 
 from newsloom.models import Article, EntityType, Mention
 from newsloom.stages.entities import cues
-from newsloom.stages.entities.gazetteer import GazEntry, Gazetteer, is_acronym
+from newsloom.stages.entities.gazetteer import GazEntry, Gazetteer
 from newsloom.stages.entities.keys import name_key, token_key
 from newsloom.text import fold
 
@@ -201,14 +201,13 @@ class _Extractor:
         return None
 
     def _lookup(self, words: list[str]) -> GazEntry | None:
-        if self.caps_text and len(words) == 1 and not is_acronym(words[0]):
-            return self.gaz.lookup_words([words[0]], self.lang)
-        if self.caps_text:
-            # In upper-case text every word looks like an acronym; only real acronyms may match as such.
-            return self.gaz.lookup_words([words[0].title()], self.lang) or self.gaz.lookup_words(
-                words, self.lang
-            )
-        return self.gaz.lookup_words(words, self.lang)
+        if not self.caps_text:
+            return self.gaz.lookup_words(words, self.lang)
+        # In upper-case text every short word looks like an acronym: try it as one, then as a plain word.
+        titled = [w.title() for w in words]
+        if len(words) == 1:
+            return self.gaz.lookup_words(words, self.lang) or self.gaz.lookup_words(titled, self.lang)
+        return self.gaz.lookup_words(titled, self.lang)
 
     def _plausible(self, i: int, n: int, entry: GazEntry) -> bool:
         tok = self.toks[i]

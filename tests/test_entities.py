@@ -1,0 +1,242 @@
+"""Entities: comparison keys, mention extraction, linking, corrections."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.conftest import make_article
+
+from newsloom.models import Mention
+from newsloom.stages.entities import (
+    Corrections,
+    Gazetteer,
+    extract_mentions,
+    link_mentions,
+    name_key,
+    names_match,
+    token_key,
+)
+from newsloom.stages.entities.keys import skeleton, strip_ending
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load()[0]
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "lang_a", "b", "lang_b"),
+    [
+        ("Władimir Putin", "pl", "Владимир Путин", "ru"),
+        ("Putinowi", "pl", "Putin", "en"),
+        ("Putinovy", "cs", "Путина", "ru"),
+        ("Zełenski", "pl", "Selenskyj", "de"),
+        ("Зеленський", "uk", "Zelensky", "en"),
+        ("Miedwiediew", "pl", "Медведев", "ru"),
+        ("Μητσοτάκης", "el", "Mitsotakis", "en"),
+        ("Ciolacului", "ro", "Чолаку", "ru"),
+    ],
+)
+def test_spelling_variants_share_a_key(a: str, lang_a: str, b: str, lang_b: str) -> None:
+    assert name_key(a, lang_a) == name_key(b, lang_b)
+
+
+def test_polish_pronoun_kim_is_not_lemmatised_inside_a_name() -> None:
+    # simplemma lemmatises "Kim" to the pronoun "kto"; a name token must keep its own form.
+    assert token_key("Kim", "pl") == "kim"
+
+
+@given(st.text(max_size=40))
+def test_keys_are_lowercase_ascii_and_idempotent_in_shape(text: str) -> None:
+    key = name_key(text, "pl")
+    assert key == key.strip()
+    assert all(ch.isascii() and (ch.islower() or ch.isdigit() or ch == " ") for ch in key)
+    assert "  " not in key
+
+
+@given(
+    st.from_regex(r"[A-Za-zÀ-ž]{1,15}", fullmatch=True),
+    st.sampled_from(["pl", "cs", "ro", "en", "de", "und"]),
+)
+def test_stripping_never_leaves_a_stem_shorter_than_three(word: str, lang: str) -> None:
+    skel = skeleton(word, lang)
+    stripped = strip_ending(skel)
+    assert skel.startswith(stripped)
+    assert len(stripped) >= min(len(skel), 2)
+
+
+def test_hard_negatives_do_not_match() -> None:
+    def toks(name: str, lang: str = "en") -> list[str]:
+        return name_key(name, lang).split()
+
+    assert not names_match(toks("Kim Jong Un"), toks("Kim Hong-gyun"))
+    assert not names_match(toks("Kim Jong Un"), toks("Kim Yo Jong"))
+    assert not names_match(toks("Lech Kaczyński", "pl"), toks("Jarosław Kaczyński", "pl"))
+    assert not names_match(toks("Andrzej Duda", "pl"), toks("Andrzej Dera", "pl"))
+    assert names_match(toks("Kim Dzong Un", "pl"), toks("Kim Jong Un"))
+    assert names_match(toks("Ursula von der Leyen"), toks("von der Leyen"))
+
+
+# --- mentions ---------------------------------------------------------------------------------
+
+
+def _found(gaz: Gazetteer, text: str, lang: str) -> list[tuple[str, str]]:
+    article = make_article("a1", "", text, language=lang)
+    mentions = extract_mentions(article, gaz)
+    for m in mentions:
+        assert article.text[m.start : m.end] == m.text  # offsets index Article.text
+        assert m.entity_id is None and m.key
+    return [(m.text, m.type) for m in mentions]
+
+
+def test_polish_article_mentions(gaz: Gazetteer) -> None:
+    text = (
+        "Prezydent Władimir Putin przyleciał do Pjongjangu. Według rzecznika Kremla Dmitrija Pieskowa "
+        "wizyta jest udana. Putinowi towarzyszył minister Siergiej Ławrow, a ONZ milczy."
+    )
+    found = _found(gaz, text, "pl")
+    assert ("Władimir Putin", "PER") in found
+    assert ("Pjongjangu", "LOC") in found
+    assert ("Kremla", "ORG") in found
+    assert ("Dmitrija Pieskowa", "PER") in found
+    assert ("Putinowi", "PER") in found
+    assert ("ONZ", "ORG") in found
+    assert not any(text_ in ("Prezydent", "Według") for text_, _ in found)
+
+
+def test_demonyms_are_places(gaz: Gazetteer) -> None:
+    assert ("severokorejský", "LOC") in _found(gaz, "Přiletěl severokorejský vůdce.", "cs")
+    assert ("rosyjskiego", "LOC") in _found(gaz, "To wizyta rosyjskiego przywódcy.", "pl")
+
+
+def test_sentence_initial_common_words_are_not_names(gaz: Gazetteer) -> None:
+    found = _found(gaz, "W środę było zimno. Dziś pada deszcz. Ale nikt nie narzeka.", "pl")
+    assert found == []
+
+
+def test_no_entities_and_empty_text(gaz: Gazetteer) -> None:
+    assert _found(gaz, "", "en") == []
+    assert _found(gaz, "it rained all day and nobody came.", "en") == []
+
+
+def test_all_caps_text_keeps_gazetteer_names_only(gaz: Gazetteer) -> None:
+    found = _found(gaz, "RUSSIAN TROOPS ENTERED KYIV AND THE UN AND NATO WARNED OF WAR.", "en")
+    assert ("KYIV", "LOC") in found
+    assert ("NATO", "ORG") in found
+    assert all(t not in ("AND", "THE", "WAR", "TROOPS") for t, _ in found)
+
+
+def test_unexpected_scripts_do_not_crash(gaz: Gazetteer) -> None:
+    found = _found(gaz, "Премьер Ким Чен Ын и 金正恩 встретились. بوتين قال", "pl")
+    assert all(isinstance(t, str) for t, _ in found)
+
+
+def test_model_codes_and_possessives(gaz: Gazetteer) -> None:
+    found = _found(gaz, "North Korea fired a Hwasong-19. Russia's army moved.", "en")
+    assert ("Russia", "LOC") in found
+    assert not any("Hwasong" in t for t, _ in found)
+
+
+# --- linking ----------------------------------------------------------------------------------
+
+
+def _m(article: str, text: str, etype: str, lang: str) -> Mention:
+    return Mention(article, text, 0, len(text), etype, name_key(text, lang))  # type: ignore[arg-type]
+
+
+def test_linking_across_languages_and_display_name(gaz: Gazetteer) -> None:
+    ms = [
+        _m("pl1", "Władimir Putin", "PER", "pl"),
+        _m("pl1", "Putinowi", "PER", "pl"),
+        _m("ru1", "Владимир Путин", "PER", "ru"),
+        _m("en1", "Vladimir Putin", "PER", "en"),
+        _m("cs1", "Putinovy", "PER", "cs"),
+    ]
+    res = link_mentions(
+        ms, article_language={"pl1": "pl", "ru1": "ru", "en1": "en", "cs1": "cs"}, gazetteer=gaz
+    )
+    assert len({m.entity_id for m in res.mentions}) == 1
+    (entity,) = res.entities
+    assert entity.name == "Vladimir Putin" and entity.type == "PER" and entity.mention_count == 5
+    assert {(a.text, a.language) for a in entity.aliases} >= {("Putinowi", "pl"), ("Владимир Путин", "ru")}
+
+
+def test_gazetteer_places_link_with_english_name(gaz: Gazetteer) -> None:
+    ms = [
+        _m("a", "Pjongjangu", "LOC", "pl"),
+        _m("b", "Pchjongjang", "LOC", "cs"),
+        _m("c", "Phenian", "LOC", "ro"),
+    ]
+    res = link_mentions(ms, article_language={"a": "pl", "b": "cs", "c": "ro"}, gazetteer=gaz)
+    assert [e.name for e in res.entities] == ["Pyongyang"]
+
+
+def test_bare_surname_prefers_same_article_and_stays_apart_when_ambiguous(gaz: Gazetteer) -> None:
+    ms = [
+        _m("a", "Kim Jong Un", "PER", "en"),
+        _m("a", "Kim", "PER", "en"),
+        _m("b", "Kim Hong-gyun", "PER", "en"),
+        _m("b", "Kim", "PER", "en"),
+        _m("c", "Kim Jong Un", "PER", "en"),
+        _m("c", "Kim Yo Jong", "PER", "en"),
+        _m("c", "Kim", "PER", "en"),
+    ]
+    res = link_mentions(ms, article_language=dict.fromkeys("abc", "en"), gazetteer=gaz).mentions
+    assert res[1].entity_id == res[0].entity_id
+    assert res[3].entity_id == res[2].entity_id != res[0].entity_id
+    assert res[6].entity_id not in (res[4].entity_id, res[5].entity_id)  # two Kims in c: do not guess
+
+
+def test_bare_surname_uses_the_event_group(gaz: Gazetteer) -> None:
+    ms = [
+        _m("a", "Jan Kowalski", "PER", "pl"),
+        _m("b", "Kowalski", "PER", "pl"),
+        _m("c", "Anna Kowalski", "PER", "pl"),
+    ]
+    langs = dict.fromkeys("abc", "pl")
+    res = link_mentions(ms, article_language=langs, article_group={"a": "E1", "b": "E1"}, gazetteer=gaz)
+    assert res.mentions[1].entity_id == res.mentions[0].entity_id
+
+
+def test_entity_ids_are_stable_under_reordering(gaz: Gazetteer) -> None:
+    ms = [
+        _m("a", "Donald Tusk", "PER", "en"),
+        _m("b", "Donalda Tuska", "PER", "pl"),
+        _m("c", "Warszawie", "LOC", "pl"),
+        _m("d", "Jan Nowak", "PER", "pl"),
+    ]
+    langs = {"a": "en", "b": "pl", "c": "pl", "d": "pl"}
+    first = link_mentions(ms, article_language=langs, gazetteer=gaz)
+    second = link_mentions(list(reversed(ms)), article_language=langs, gazetteer=gaz)
+    ids = {m.text: m.entity_id for m in first.mentions}
+    assert ids == {m.text: m.entity_id for m in second.mentions}
+    assert all(e.id.startswith("E") and len(e.id) == 11 for e in first.entities)
+
+
+def test_corrections_merge_and_split_survive_relinking(gaz: Gazetteer) -> None:
+    ms = [
+        _m("a", "Jan Nowak", "PER", "pl"),
+        _m("b", "Nowakowi", "PER", "pl"),
+        _m("c", "John Newman", "PER", "en"),
+    ]
+    langs = {"a": "pl", "b": "pl", "c": "en"}
+    base = link_mentions(ms, article_language=langs, gazetteer=gaz)
+    jan, newman = base.mentions[0].entity_id, base.mentions[2].entity_id
+    assert jan is not None and newman is not None and jan != newman
+    corrections = Corrections.from_json(Corrections().merge(newman, jan).split(jan, ms[1].key).to_json())
+    fixed = link_mentions(ms, article_language=langs, gazetteer=gaz, corrections=corrections).mentions
+    assert fixed[2].entity_id == jan  # merged into Jan Nowak
+    assert fixed[1].entity_id not in (jan, newman)  # the bare "Nowakowi" was split out
+    assert {
+        e.id
+        for e in link_mentions(ms, article_language=langs, gazetteer=gaz, corrections=corrections).entities
+    } == {m.entity_id for m in fixed}
+
+
+def test_corrections_reject_bad_json() -> None:
+    with pytest.raises(ValueError, match="merges"):
+        Corrections.from_json('{"merges": [["only-one"]]}')
