@@ -9,6 +9,7 @@ import pytest
 
 from newsloom.models import Claim
 from newsloom.stages.claims import group_claims
+from newsloom.stages.claims_group import DEFAULT_ENTITY_BONUS, DEFAULT_THRESHOLD
 
 
 def claim(cid: str, quote: str, event: str | None = "ev1", speaker: str | None = None) -> Claim:
@@ -36,7 +37,8 @@ def test_groups_never_cross_events() -> None:
 
 def test_shared_entity_tips_a_borderline_pair() -> None:
     cs = [claim("c1", "a", speaker="e_us"), claim("c2", "b", speaker="e_ru")]
-    angle = np.arccos(0.86)
+    # A cosine just under the threshold, which the entity bonus lifts over it.
+    angle = np.arccos(DEFAULT_THRESHOLD - DEFAULT_ENTITY_BONUS / 2)
     vecs = {"c1": unit(1, 0), "c2": unit(float(np.cos(angle)), float(np.sin(angle)))}
     apart = group_claims(cs, vecs, {"c1": frozenset({"e_kp"}), "c2": frozenset({"e_cn"})})
     together = group_claims(cs, vecs, {"c1": frozenset({"e_kp", "e_us"}), "c2": frozenset({"e_kp"})})

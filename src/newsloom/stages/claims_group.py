@@ -22,7 +22,7 @@ import numpy as np
 
 from ..models import Claim
 
-DEFAULT_THRESHOLD = 0.87
+DEFAULT_THRESHOLD = 0.85
 DEFAULT_ENTITY_BONUS = 0.04
 
 
