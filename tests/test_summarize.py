@@ -84,6 +84,7 @@ def foreign() -> tuple[Event, list[Article], list[Mention], list[Claim]]:
     claims = [
         claim("c1", "a_cs", "United States", "assert", "KLDR dodala Rusku balistické rakety", "g1"),
         claim("c2", "a_pl", "Russia and North Korea", "deny", "Korea Północna dostarczała broń", "g1"),
+        claim("c4", "a_ro", "Russia", "deny", "Coreea de Nord a livrat rachete", "g1"),
         claim("c3", "a_ro", "Vladimir Putin", "assert", "documentul este revoluționar", "g2"),
     ]
     return event_of(arts), arts, ms, claims
@@ -108,9 +109,11 @@ def test_composed_digest_without_english_article(
     digest = event_digest(event, arts, ms, ENTITIES, claims)
     assert digest.title == "Vladimir Putin and Kim Jong Un in Pyongyang, 18-19 Jun 2024"
     assert "United States says" in digest.summary and "Russia and North Korea deny" in digest.summary
+    assert "Vladimir Putin says" in digest.summary
     assert "3 articles in Czech, Polish, Romanian" in digest.summary
     assert digest.via == "built-in" and digest.ref == "ev1"
     assert digest.claim_lines[0].startswith("United States: “KLDR dodala Rusku balistické rakety” (cs)")
+    assert "denied by Russia and North Korea and Russia" not in digest.claim_lines[0]
     assert "denied by Russia and North Korea" in digest.claim_lines[0]
 
 

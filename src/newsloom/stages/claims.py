@@ -120,13 +120,19 @@ class _Extractor:
             # Whole statements first; a short quoted phrase ("„dramatyczna”") usually sits inside reported
             # speech and is taken with it, so it is tried only after the indirect pass.
             for q in inside:
-                if _words(self.text, q) >= _STATEMENT_WORDS:
+                if not self._embedded(q, start):
                     self._direct(q, start, end, quotes)
             self._indirect(start, end)
             for q in inside:
-                if _words(self.text, q) < _STATEMENT_WORDS:
+                if self._embedded(q, start):
                     self._direct(q, start, end, quotes)
         return sorted(self.claims, key=lambda c: c.start)
+
+    def _embedded(self, q: Quote, sentence_start: int) -> bool:
+        """A quotation inside running words (``reached "a new high level"``), not after a colon or dash or at
+        the sentence start: it is part of the reported speech around it."""
+        before = self.text[sentence_start : q.start].rstrip()
+        return bool(before) and before[-1].isalnum()
 
     # -- direct quotes -------------------------------------------------------------------------------------
 

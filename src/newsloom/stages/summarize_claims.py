@@ -67,7 +67,10 @@ class GridRow:
 def _verb(base: str, subjects: Sequence[str]) -> str:
     """``says`` for one speaker, ``say`` for several or a collective ("Russia and North Korea")."""
     plural = len(subjects) > 1 or any(" and " in s for s in subjects)
-    return base if plural else base + "s"
+    if plural:
+        return base
+    consonant_y = base.endswith("y") and base[-2:-1] not in ("a", "e", "o", "u")
+    return base[:-1] + "ies" if consonant_y else base + "s"
 
 
 def claim_grid(claims: Sequence[Claim], languages: Mapping[str, str]) -> list[GridRow]:
@@ -85,11 +88,17 @@ def claim_grid(claims: Sequence[Claim], languages: Mapping[str, str]) -> list[Gr
 
 def _row(group_id: str, members: list[Claim], languages: Mapping[str, str]) -> GridRow:
     def speakers(*stances: str) -> tuple[str, ...]:
-        names: list[str] = []
+        # One name per speaker entity: the same person quoted in several languages is listed once.
+        # A name already said inside a collective ("Russia" after "Russia and North Korea") is not repeated.
+        names: dict[str, str] = {}
+        covered: set[str] = set()
         for c in members:
-            if c.stance in stances and c.speaker not in names:
-                names.append(c.speaker)
-        return tuple(names)
+            key = c.speaker_entity_id or c.speaker
+            parts = set(_parts(c.speaker))
+            if c.stance in stances and key not in names and not parts <= covered:
+                names[key] = c.speaker
+                covered |= parts
+        return tuple(names.values())
 
     # The proposition is best shown by an asserting claim, in English when there is one, else the longest.
     ranked = sorted(
@@ -112,6 +121,10 @@ def _row(group_id: str, members: list[Claim], languages: Mapping[str, str]) -> G
         languages=tuple(sorted({languages.get(c.article_id, "und") for c in members})),
         claims=len(members),
     )
+
+
+def _parts(name: str) -> list[str]:
+    return [p.strip() for p in name.replace(" and ", ", ").split(",") if p.strip()]
 
 
 def _short(text: str, limit: int) -> str:
