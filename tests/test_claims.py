@@ -235,3 +235,23 @@ def test_false_pair_between_two_guillemet_quotes_is_ignored() -> None:
     text = "«Это совершенно ложные сообщения», — сказал Песков. Он добавил, что «договор не направлен против нас»."
     quotes = [q.inner(text) for q in find_quotes(text)]
     assert quotes == ["Это совершенно ложные сообщения", "договор не направлен против нас"]
+
+
+_WORDS = st.sampled_from(
+    ["Pieskow", "Moskwa", "i", "Pjongjang", "powiedział", "że", "według", "zaprzeczył", "said", "that",
+     "according", "to", "the", "spokesman", "he", "on", "rzecznik", "nie", "not", "lies", "—", "–", ",", ".",
+     ":", "„", "”", "«", "»", '"', "\n", "podle", "по", "словам", "заявил", "что"]
+)  # fmt: skip
+
+
+@given(st.lists(_WORDS, max_size=60), st.sampled_from(["pl", "en", "cs", "ru", "xx"]))
+@settings(max_examples=300, deadline=None)
+def test_extraction_never_fails_and_spans_hold(words: list[str], language: str) -> None:
+    text = " ".join(words)
+    names: dict[str, tuple[str, str, EntityType]] = {"Pieskow": PESKOV, "Moskwa": RUSSIA, "Pjongjang": NK}
+    claims = run(text, language, names)
+    spans = sorted((c.start, c.end) for c in claims)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # claims never overlap
+    for c in claims:
+        assert c.quote == text[c.start : c.end] and c.quote
+        assert c.stance in ("assert", "deny", "question", "report") and c.kind in ("direct", "indirect")
