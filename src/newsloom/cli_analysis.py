@@ -1,3 +1,165 @@
-"""Analysis commands: events, stories, entities, claims, digest, evaluation."""
+"""Analysis commands: events, stories, entities, claims, digest, pair scoring and evaluation."""
 
 from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from . import render
+from .cli import command
+from .errors import InputError
+from .tracker import Tracker
+
+
+@command("events", "List events: date span, id, title, article count and languages.")
+def _events(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    out.write(render.event_table(tracker.events()))
+    return 0
+
+
+@command("stories", "List stories with their events in time order.")
+def _stories(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    out.write(render.stories_and_events(tracker.stories(), tracker.events()))
+    return 0
+
+
+@command("recluster", "Rebuild entities, events, stories and claims from scratch with the current settings.")
+def _recluster(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    out.write("\n".join(tracker.recluster()) + "\n")
+    return 0
+
+
+def _entities_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "action", nargs="?", choices=["import"], help="'import FILE' reads a Wikidata JSON extract"
+    )
+    p.add_argument("file", nargs="?", help="the Wikidata JSON dump extract (labels and aliases) to import")
+    p.add_argument("--type", choices=["PER", "LOC", "ORG"], help="only entities of this type")
+    p.add_argument("--event", help="only entities mentioned in this event")
+
+
+@command(
+    "entities",
+    "List entities (people, places, organisations) with mention counts; "
+    "'newsloom entities import FILE' extends the gazetteer from a Wikidata JSON extract.",
+    _entities_args,
+)
+def _entities(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    if args.action == "import":
+        if not args.file:
+            raise InputError("entities import needs a FILE (a Wikidata JSON dump extract)")
+        report = tracker.import_entities(Path(args.file))
+        out.write(f"imported {report.imported} name record(s) from {args.file}\n")
+        for rejected in report.rejected:
+            sys.stderr.write(f"rejected: {rejected.origin}: {rejected.reason}\n")
+        return 0 if not report.rejected else 1
+    out.write(render.entity_table(tracker.entities(type=args.type, event_id=args.event)))
+    return 0
+
+
+@command(
+    "entity",
+    "Show one entity: aliases by language, articles, events and a timeline of mentions.",
+    lambda p: p.add_argument("id"),
+)
+def _entity(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    out.write(render.entity_profile(tracker.entity_profile(args.id)))
+    return 0
+
+
+def _merge_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("source", metavar="A", help="entity to merge away")
+    p.add_argument("target", metavar="B", help="entity that keeps the merged aliases")
+
+
+@command(
+    "merge-entities",
+    "Merge entity A into entity B (an analyst correction kept across reprocessing).",
+    _merge_args,
+)
+def _merge(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    out.write("\n".join(tracker.merge_entities(args.source, args.target)) + "\n")
+    return 0
+
+
+def _split_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="entity to split")
+    p.add_argument("alias", help="the alias (surface form) to take out into an entity of its own")
+
+
+@command("split", "Take one alias out of an entity into its own (an analyst correction kept across reprocessing).",
+         _split_args)  # fmt: skip
+def _split(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    out.write("\n".join(tracker.split_entity(args.id, args.alias)) + "\n")
+    return 0
+
+
+def _claims_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--event", help="only claims in this event")
+    p.add_argument("--entity", help="only claims whose speaker is this entity")
+
+
+@command("claims", "List attributed quotes and claims: stance, speaker, quote, claim group.", _claims_args)
+def _claims(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    out.write(render.claim_table(tracker.claims(event_id=args.event, entity_id=args.entity)))
+    return 0
+
+
+def _digest_args(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--event", help="digest of this event")
+    group.add_argument("--story", help="digest of this story")
+    p.add_argument("--format", choices=["md", "json"], default="md")
+
+
+@command(
+    "digest",
+    "English digest (headline, summary, claims, key sentences) of one event or story, or of all stories and "
+    "events, as Markdown or JSON.",
+    _digest_args,
+)
+def _digest(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    out.write(tracker.digest(event_id=args.event, story_id=args.story, fmt=args.format))
+    return 0
+
+
+def _score_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("pairs", help="JSONL with pair_id, text1, text2 (optional lang1, lang2)")
+    p.add_argument("--out", help="file to write (default: standard output)")
+
+
+@command(
+    "score-pairs",
+    "Score article pairs: one JSON line per pair with pair_id, similarity and same_event.",
+    _score_args,
+)
+def _score_pairs(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    target = open(args.out, "w", encoding="utf-8") if args.out else out  # noqa: SIM115 - closed below
+    try:
+        for row in tracker.score_pairs(Path(args.pairs)):
+            target.write(json.dumps(row, ensure_ascii=False) + "\n")
+    finally:
+        if args.out:
+            target.close()
+    return 0
+
+
+def _eval_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("suite", choices=["semeval", "timeline", "demo"],
+                   help="semeval: pair similarity and same-event F1; timeline: ML-Crisis timelines; "
+                   "demo: the demo corpus's gold events, stories, entities and claims")  # fmt: skip
+    p.add_argument("--pairs", help="semeval: the pairs JSONL file with gold 'overall' scores")
+    p.add_argument("--data", help="timeline: the ML-Crisis folder (articles.jsonl, timelines.jsonl)")
+    p.add_argument("--topics", help="timeline: comma-separated topics (default: dev topics egypt,libya)")
+    p.add_argument("--json", action="store_true", help="print the full report as JSON")
+
+
+@command("eval", "Evaluate newsloom with baselines: 'eval semeval --pairs FILE', 'eval timeline', 'eval demo'.",
+         _eval_args)  # fmt: skip
+def _eval(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    report, text = tracker.evaluate(args.suite, pairs=args.pairs, data=args.data, topics=args.topics)
+    out.write((json.dumps(report, indent=2, ensure_ascii=False, default=str) if args.json else text) + "\n")
+    return 0

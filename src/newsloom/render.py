@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from .models import Article, Claim, Entity, Event, Story
 
 if TYPE_CHECKING:
-    from .tracker import IngestReport, Tracker
+    from .tracker import EntityProfile, IngestReport, Tracker
 
 
 def _short(text: str, width: int) -> str:
@@ -132,3 +132,39 @@ def stories_and_events(stories: Sequence[Story], events: Sequence[Event]) -> str
             for e in alone
         ]
     return "\n".join(out) + "\n"
+
+
+def event_table(events: Sequence[Event]) -> str:
+    rows = [
+        f"{e.start or '?'}..{e.end or '?'}  {e.id}  {_short(e.title, 70)} "
+        f"[{len(e.article_ids)} articles, {e.sources} sources; {', '.join(e.languages)}]"
+        + (f" story:{e.story_id}" if e.story_id else "")
+        for e in events
+    ]
+    return "\n".join(rows) + ("\n" if rows else "no events\n")
+
+
+def entity_table(entities: Sequence[Entity]) -> str:
+    rows = [
+        f"{e.id}  {e.type}  {e.mention_count:4d}  {e.name}  ({', '.join(sorted({a.text for a in e.aliases})[:6])})"
+        for e in entities
+    ]
+    return "\n".join(rows) + ("\n" if rows else "no entities\n")
+
+
+def claim_table(claims: Sequence[Claim]) -> str:
+    rows = [claim_line(c) + (f"  group:{c.claim_group_id}" if c.claim_group_id else "") for c in claims]
+    return "\n".join(rows) + ("\n" if rows else "no claims\n")
+
+
+def entity_profile(profile: EntityProfile) -> str:
+    lines = [_entity(profile.entity).rstrip()]
+    lines.append(f"articles ({len(profile.articles)}):")
+    lines += [
+        f"  {a.id} [{a.language}] {a.published.value or '?'} {_short(a.title, 70)}" for a in profile.articles
+    ]
+    lines.append(f"events ({len(profile.events)}):")
+    lines += [f"  {e.start or '?'}  {e.id}  {_short(e.title, 70)}" for e in profile.events]
+    lines.append("mentions by month:")
+    lines += [f"  {month}  {'#' * min(count, 60)} {count}" for month, count in profile.timeline]
+    return "\n".join(lines) + "\n"

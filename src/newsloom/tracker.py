@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,22 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return not self.rejected
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    imported: int
+    rejected: tuple[Rejected, ...]
+
+
+@dataclass(frozen=True)
+class EntityProfile:
+    """An entity with the articles and events that mention it and mention counts per month."""
+
+    entity: Entity
+    articles: tuple[Article, ...]
+    events: tuple[Event, ...]
+    timeline: tuple[tuple[str, int], ...]
 
 
 @dataclass
@@ -125,11 +142,11 @@ class Tracker:
             self.store.add_articles(batch.articles, batch.signatures)
         return len(batch.articles)
 
-    def analyze(self, *, rebuild: bool = False) -> tuple[str, ...]:
+    def analyze(self, *, rebuild: bool = False, relink: bool = False) -> tuple[str, ...]:
         """Run the corpus-level stages (entities, events, stories, claims) over the stored articles."""
         from .analysis import analyze
 
-        return analyze(self.store, self.settings, rebuild=rebuild)
+        return analyze(self.store, self.settings, rebuild=rebuild, relink=relink)
 
     def recluster(self) -> tuple[str, ...]:
         """Rebuild entities, events, stories and claims from scratch with the current settings."""
@@ -208,3 +225,77 @@ class Tracker:
     def export(self, fmt: str, out: TextIO, *, table: str = "articles") -> int:
         """Write everything in ``fmt`` (json, jsonl, csv) to ``out``; returns the number of records."""
         return write_export(self.snapshot(), fmt, out, table=table)
+
+    # ---- entities: profiles, analyst corrections, imports ----------------------------------------------------
+
+    def entity_profile(self, entity_id: str) -> EntityProfile:
+        entity = self.store.entity(entity_id)
+        mentions = self.store.mentions(entity_id=entity.id)
+        articles = tuple(self.store.articles(ids=sorted({m.article_id for m in mentions})))
+        event_ids = {a.event_id for a in articles if a.event_id}
+        events = tuple(e for e in self.store.events() if e.id in event_ids)
+        per_article = Counter(m.article_id for m in mentions)
+        months: Counter[str] = Counter()
+        for article in articles:
+            month = article.published.value.strftime("%Y-%m") if article.published.value else "unknown"
+            months[month] += per_article[article.id]
+        return EntityProfile(entity, articles, events, tuple(sorted(months.items())))
+
+    def merge_entities(self, source: str, target: str) -> tuple[str, ...]:
+        """Merge entity ``source`` into ``target``; kept in the store and applied at every re-linking."""
+        from .corrections import corrections, save_corrections
+
+        for entity_id in (source, target):
+            self.store.entity(entity_id)  # NotFound names the bad id before anything changes
+        save_corrections(self.store, corrections(self.store).merge(source, target))
+        return (f"merged {source} into {target}", *self.analyze(relink=True))
+
+    def split_entity(self, entity_id: str, alias: str) -> tuple[str, ...]:
+        """Take ``alias`` out of ``entity_id`` into an entity of its own; kept across re-linking."""
+        from .corrections import corrections, save_corrections
+
+        entity = self.store.entity(entity_id)
+        if alias not in {a.text for a in entity.aliases}:
+            known = ", ".join(sorted({a.text for a in entity.aliases}))
+            raise NotFound(f"entity {entity_id} has no alias {alias!r} (its aliases: {known})")
+        # Corrections work on comparison keys, so every inflection of the alias leaves with it.
+        keys = {m.key for m in self.store.mentions(entity_id=entity.id) if m.text == alias}
+        updated = corrections(self.store)
+        for key in sorted(keys):
+            updated = updated.split(entity.id, key)
+        save_corrections(self.store, updated)
+        return (f"split {alias!r} out of {entity_id}", *self.analyze(relink=True))
+
+    def import_entities(self, path: Path) -> ImportReport:
+        """Extend the gazetteer with a Wikidata JSON extract (labels and aliases), then re-link entities."""
+        from .corrections import add_imported_aliases
+        from .stages.entities import load_wikidata
+
+        records, rejected = load_wikidata(path)
+        add_imported_aliases(self.store, records)
+        if records and self.store.count_articles():
+            self.analyze(relink=True)
+        return ImportReport(len(records), tuple(rejected))
+
+    # ---- digest, pair scoring, evaluation -------------------------------------------------------------------
+
+    def digest(self, *, event_id: str | None = None, story_id: str | None = None, fmt: str = "md") -> str:
+        """English digest of one event, one story, or (neither given) every story and event."""
+        from .digest import digest_report
+
+        return digest_report(self, event_id=event_id, story_id=story_id, fmt=fmt)
+
+    def score_pairs(self, path: Path) -> Iterator[dict[str, object]]:
+        """``newsloom score-pairs``: similarity and same-event decision for each pair of a JSONL file."""
+        from .evaluation.semeval import load_pairs, score_pairs
+        from .stages.embed import E5Embedder
+
+        return score_pairs(load_pairs(path), E5Embedder(threads=self.settings.embed_threads))
+
+    def evaluate(
+        self, suite: str, *, pairs: str | None = None, data: str | None = None, topics: str | None = None
+    ) -> tuple[dict[str, object], str]:
+        """Run an evaluation suite (``semeval``, ``timeline``, ``demo``); returns the report and its text form."""
+        from .evaluation.run import run_suite
+
+        return run_suite(suite, settings=self.settings, pairs=pairs, data=data, topics=topics)

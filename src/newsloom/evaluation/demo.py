@@ -1,0 +1,125 @@
+"""End-to-end evaluation on the bundled demo corpus against its hand-written gold labels.
+
+The whole pipeline runs (ingest through claims) into a temporary store, then each article is matched to its gold
+record by origin (path relative to the demo folder, ``file.jsonl:LINE``, ``feed.xml#N``). Pairwise metrics:
+two articles are "together" when they share an event (or a story); precision and recall are over article pairs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..models import Article
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+GOLD = Path(__file__).resolve().parents[1] / "data" / "demo_gold"
+
+
+def relative_origin(origin: str, root: Path = DEMO) -> str:
+    """Origin as the gold files name it: ``/.../demo/feed.xml#2`` -> ``feed.xml#2``."""
+    prefix = str(root) + "/"
+    return origin[len(prefix) :] if origin.startswith(prefix) else origin
+
+
+def pairwise(predicted: Mapping[str, str | None], gold: Mapping[str, str | None]) -> dict[str, float]:
+    """Pairwise precision, recall and F1 of "same group" over items present in both (None = no group)."""
+    items = sorted(set(predicted) & set(gold))
+    tp = fp = fn = 0
+    for a, b in itertools.combinations(items, 2):
+        same_pred = predicted[a] is not None and predicted[a] == predicted[b]
+        same_gold = gold[a] is not None and gold[a] == gold[b]
+        tp += same_pred and same_gold
+        fp += same_pred and not same_gold
+        fn += same_gold and not same_pred
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "pairs": tp + fn,
+    }
+
+
+def _accuracy(hits: int, total: int) -> float:
+    return round(hits / total, 4) if total else 1.0
+
+
+def evaluate_demo(settings: Settings | None = None) -> dict[str, Any]:
+    """Run the pipeline on the demo corpus and score languages, dates, duplicates, events and stories."""
+    from ..tracker import Tracker
+
+    gold = json.loads((GOLD / "events.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as tmp:
+        base = settings or Settings()
+        run_settings = Settings(**{**base.__dict__, "db": str(Path(tmp) / "demo.db"), "analyze": True})
+        with Tracker(run_settings) as tracker:
+            report = tracker.demo()
+            articles = {relative_origin(a.origin): a for a in tracker.articles()}
+            events = {e.id: e for e in tracker.events()}
+    return score_against_gold(
+        articles, {k: v.story_id for k, v in events.items()}, gold, len(report.rejected)
+    )
+
+
+def score_against_gold(
+    articles: Mapping[str, Article],
+    story_of_event: Mapping[str, str | None],
+    gold: Mapping[str, Any],
+    rejected: int,
+) -> dict[str, Any]:
+    """Scores of pipeline output (articles by relative origin) against the demo gold records."""
+    records: Mapping[str, Any] = gold["articles"]
+    common = [o for o in records if o in articles]
+    languages = sum(articles[o].language == records[o]["language"] for o in common)
+    dated = [o for o in common if records[o]["published"]]
+    dates = sum(str(articles[o].published.value) == records[o]["published"] for o in dated)
+    id_of = {o: articles[o].id for o in common}
+    dup_pred = {o for o in common if articles[o].duplicate_of}
+    dup_gold = {o for o in common if records[o]["duplicate_of"]}
+    dup_right = sum(
+        articles[o].duplicate_of == id_of.get(records[o]["duplicate_of"]) for o in dup_pred & dup_gold
+    )
+    events_pred = {o: articles[o].event_id for o in common}
+    events_gold = {o: records[o]["event"] for o in common}
+    stories_pred = {o: story_of_event.get(articles[o].event_id or "") for o in common}
+    stories_gold = {o: gold["events"][records[o]["event"]]["story"] for o in common}
+    return {
+        "articles": len(articles),
+        "gold_articles": len(records),
+        "missing": sorted(set(records) - set(articles)),
+        "rejected": rejected,
+        "language_accuracy": _accuracy(languages, len(common)),
+        "published_accuracy": _accuracy(dates, len(dated)),
+        "duplicates": {
+            "precision": _accuracy(dup_right, len(dup_pred)),
+            "recall": _accuracy(dup_right, len(dup_gold)),
+        },
+        "events": pairwise(events_pred, events_gold),
+        "events_found": len({e for e in events_pred.values() if e}),
+        "gold_events": len(set(events_gold.values())),
+        "stories": pairwise(stories_pred, stories_gold),
+    }
+
+
+def format_demo_report(report: Mapping[str, Any]) -> str:
+    """Plain-text summary of :func:`evaluate_demo`."""
+    e, s, d = report["events"], report["stories"], report["duplicates"]
+    return "\n".join(
+        [
+            f"articles: {report['articles']} of {report['gold_articles']} gold (rejected {report['rejected']})",
+            f"language accuracy: {report['language_accuracy']:.3f}",
+            f"publication date accuracy: {report['published_accuracy']:.3f}",
+            f"duplicates: precision {d['precision']:.3f} recall {d['recall']:.3f}",
+            f"events: {report['events_found']} found for {report['gold_events']} gold; pairwise "
+            f"P {e['precision']:.3f} R {e['recall']:.3f} F1 {e['f1']:.3f}",
+            f"stories: pairwise P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f}",
+        ]
+    )

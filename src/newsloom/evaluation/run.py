@@ -1,0 +1,50 @@
+"""``newsloom eval``: one entry point for the evaluation suites, each reporting baselines from the same run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..errors import InputError
+
+SHARED_DATA = Path("..") / "shared" / "data"
+
+
+def _existing(path: str | None, default: Path, what: str) -> Path:
+    chosen = Path(path) if path else default
+    if not chosen.exists():
+        raise InputError(f"{chosen}: {what} not found; give its path")
+    return chosen
+
+
+def run_suite(
+    suite: str,
+    *,
+    settings: Settings,
+    pairs: str | None = None,
+    data: str | None = None,
+    topics: str | None = None,
+) -> tuple[dict[str, Any], str]:
+    """Run ``semeval``, ``timeline`` or ``demo``; returns the report and a plain-text table of it."""
+    from ..stages.embed import E5Embedder
+
+    if suite == "semeval":
+        from .semeval import evaluate_semeval, format_report
+
+        path = _existing(pairs, SHARED_DATA / "semeval2022_task8" / "pairs_dev.jsonl", "SemEval pairs file")
+        report = evaluate_semeval(path, E5Embedder(threads=settings.embed_threads))
+        return report, format_report(report)
+    if suite == "timeline":
+        from .timeline import DEV_TOPICS, evaluate_timeline, format_timeline_report
+
+        folder = _existing(data, SHARED_DATA / "ml_crisis", "ML-Crisis folder")
+        chosen = tuple(t.strip() for t in topics.split(",")) if topics else DEV_TOPICS
+        report = evaluate_timeline(folder, chosen, E5Embedder(threads=settings.embed_threads))
+        return report, format_timeline_report(report)
+    if suite == "demo":
+        from .demo import evaluate_demo, format_demo_report
+
+        report = evaluate_demo(settings)
+        return report, format_demo_report(report)
+    raise InputError(f"unknown evaluation suite {suite!r}; choose semeval, timeline or demo")

@@ -1,0 +1,146 @@
+"""The whole pipeline on the demo corpus through the CLI: events, stories, entities, claims, digest, export."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from newsloom.cli import main
+from newsloom.export import SCHEMA_PATH
+from newsloom.tracker import DEMO_CORPUS
+
+pytestmark = pytest.mark.slow
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("demo") / "demo.db")
+    code, out = run("demo", "--db", db)
+    assert code == 0, out
+    return db
+
+
+def _export(db: str) -> dict:
+    code, out = run("export", "--format", "json", "--db", db)
+    assert code == 0
+    return json.loads(out)
+
+
+def test_demo_prints_events_and_stories(demo_db: str) -> None:
+    code, out = run("stories", "--db", demo_db)
+    assert code == 0
+    assert "story st-" in out
+    code, out = run("events", "--db", demo_db)
+    assert out.count("ev-") >= 7
+
+
+def test_export_is_complete_and_valid(demo_db: str) -> None:
+    data = _export(demo_db)
+    jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text()))
+    articles = data["articles"]
+    assert len(articles) == 46
+    assert all(a["event_id"] for a in articles), "every article belongs to an event"
+    assert sum(bool(a["mentions"]) for a in articles) >= 40
+    events = {e["id"]: e for e in data["events"]}
+    for article in articles:
+        assert article["id"] in events[article["event_id"]]["article_ids"]
+        for m in article["mentions"]:
+            assert article["text"][m["start"] : m["end"]] == m["text"]
+    for claim in data["claims"]:
+        text = next(a["text"] for a in articles if a["id"] == claim["article_id"])
+        assert text[claim["start"] : claim["end"]] == claim["quote"] or claim["quote"] in text
+    for story in data["stories"]:
+        starts = [events[e]["start"] for e in story["event_ids"] if events[e]["start"]]
+        assert starts == sorted(starts), "story timelines are in time order"
+    assert all(a["published"] for a in articles if a["published_how"] == "inferred")
+
+
+def test_entities_and_entity_profile(demo_db: str) -> None:
+    code, out = run("entities", "--type", "PER", "--db", demo_db)
+    assert code == 0 and "Putin" in out
+    putin = next(line.split()[0] for line in out.splitlines() if "Putin" in line)
+    code, out = run("entity", putin, "--db", demo_db)
+    assert "aliases:" in out and "mentions by month:" in out
+    assert "pl:" in out and "ru:" in out
+
+
+def test_claims_and_digest(demo_db: str) -> None:
+    code, out = run("claims", "--db", demo_db)
+    assert code == 0 and "[deny]" in out
+    code, out = run("digest", "--db", demo_db)
+    assert code == 0 and out.startswith("# newsloom digest")
+    story = _export(demo_db)["stories"][0]["id"]
+    code, out = run("digest", "--story", story, "--format", "json", "--db", demo_db)
+    digests = json.loads(out)
+    assert digests[0]["title"] and all(d["summary"] for d in digests)
+
+
+def test_ingest_again_is_incremental_and_ids_are_stable(demo_db: str, tmp_path: Path) -> None:
+    before = _export(demo_db)
+    code, out = run("demo", "--db", demo_db)
+    assert code == 0 and "added 0" in out and "46 already in the store" in out
+    assert _export(demo_db)["events"] == before["events"]
+
+
+def test_recluster_gives_the_same_events(demo_db: str, tmp_path: Path) -> None:
+    copy = str(tmp_path / "copy.db")
+    shutil.copy(demo_db, copy)
+    before = {e["id"]: sorted(e["article_ids"]) for e in _export(copy)["events"]}
+    code, _ = run("recluster", "--db", copy)
+    assert code == 0
+    after = {e["id"]: sorted(e["article_ids"]) for e in _export(copy)["events"]}
+    assert after == before
+
+
+def test_merge_and_split_survive_reprocessing(demo_db: str, tmp_path: Path) -> None:
+    copy = str(tmp_path / "copy.db")
+    shutil.copy(demo_db, copy)
+    entities = {e["name"]: e for e in _export(copy)["entities"]}
+    a, b = entities["Pyongyang"]["id"], entities["North Korea"]["id"]
+    code, _ = run("merge-entities", a, b, "--db", copy)
+    assert code == 0
+    run("recluster", "--db", copy)
+    ids = {e["id"] for e in _export(copy)["entities"]}
+    assert a not in ids and b in ids
+    alias = next(al["text"] for al in entities["Vladimir Putin"]["aliases"] if al["text"] != "Putin")
+    code, _ = run("split", entities["Vladimir Putin"]["id"], alias, "--db", copy)
+    assert code == 0
+    run("recluster", "--db", copy)
+    putin = next(e for e in _export(copy)["entities"] if e["id"] == entities["Vladimir Putin"]["id"])
+    assert alias not in {al["text"] for al in putin["aliases"]}
+
+
+def test_corrections_name_unknown_ids(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("merge-entities", "Enope", "Enope2", "--db", demo_db)[0] == 2
+    assert "Enope" in capsys.readouterr().err
+
+
+def test_entities_import_wikidata(tmp_path: Path) -> None:
+    dump = tmp_path / "wd.json"
+    dump.write_text(
+        "[\n"
+        + json.dumps({"id": "Q100", "labels": {"en": {"language": "en", "value": "Zbigniew Testowy"}},
+                      "aliases": {"pl": [{"language": "pl", "value": "Zbyszek Testowy"}]},
+                      "claims": {"P31": [{"mainsnak": {"datavalue": {"value": {"id": "Q5"}}}}]}})
+        + ",\n{broken\n]\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    db = str(tmp_path / "t.db")
+    code, out = run("entities", "import", str(dump), "--db", db)
+    assert "imported 1" in out
+    assert code == 1  # the broken line is reported
+
+
+def test_demo_folder_is_packaged() -> None:
+    assert DEMO_CORPUS.is_dir() and len(list(DEMO_CORPUS.iterdir())) >= 30
