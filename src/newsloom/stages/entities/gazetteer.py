@@ -26,7 +26,7 @@ from pathlib import Path
 
 from newsloom.models import EntityType, Rejected
 from newsloom.stages.entities.curated import DEMONYMS, ORGANISATIONS, PLACES
-from newsloom.stages.entities.keys import exact_key, name_key
+from newsloom.stages.entities.keys import exact_key, name_key, token_key
 
 _LOCALES = ("en", "pl", "cs", "sk", "ro", "de", "ru", "uk", "bg", "sr", "hr", "sl", "hu", "fr", "es", "it",
             "pt", "nl", "lt", "lv", "et", "el", "sv", "fi", "da", "no", "tr")  # fmt: skip
@@ -101,6 +101,7 @@ class Gazetteer:
         self._by_key: dict[str, GazEntry] = {}
         self._demonyms: dict[tuple[str, str], GazEntry] = {}  # (language or "und", key) -> country
         self._entries: dict[str, GazEntry] = {}
+        self._heads: set[str] = set()  # first token of every multi-word key, to skip hopeless n-grams fast
         self.max_tokens = 1
 
     @classmethod
@@ -140,10 +141,17 @@ class Gazetteer:
                 old = self._by_key.get(key)
                 if old is None or old.priority < entry.priority:
                     self._by_key[key] = entry
-                    self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
+                    if " " in key:
+                        self._heads.add(key.lstrip(EXACT + ACRONYM).split(" ", 1)[0])
+                        self.max_tokens = max(self.max_tokens, key.count(" ") + 1)
 
     def lookup_words(self, words: Sequence[str], lang: str = "und") -> GazEntry | None:
         """The entry for a name given as tokens: exact spelling first, then the inflection-stripped key."""
+        if len(words) > 1 and not any(
+            k in self._heads for k in (token_key(words[0], lang), token_key(words[0]),
+                                        exact_key(words[0], lang), exact_key(words[0]))
+        ):  # fmt: skip
+            return None
         name = " ".join(words)
         if len(words) == 1 and is_acronym(words[0]):
             # An acronym matches acronyms, or a country or organisation spelled the same; never a city alias.

@@ -198,6 +198,7 @@ def token_key(token: str, lang: str = "und") -> str:
     return strip_ending(skeleton(base_form(token, lang), lang))
 
 
+@functools.lru_cache(maxsize=200_000)
 def name_key(name: str, lang: str = "und") -> str:
     """Key of a whole name, tokens joined by spaces; hyphens split tokens ("Hong-gyun").
 
@@ -216,9 +217,15 @@ def loose(key: str) -> str:
     return _LOOSE_K.sub("k", _LOOSE.sub("C", key))
 
 
+@functools.lru_cache(maxsize=200_000)
+def _skeleton_cached(token: str, lang: str) -> str:
+    return skeleton(token, lang)
+
+
+@functools.lru_cache(maxsize=200_000)
 def exact_key(name: str, lang: str = "und") -> str:
     """Like ``name_key`` but without lemmatising or stripping endings: tells "Niger" from "Nigeria"."""
-    return " ".join(k for k in (skeleton(p, lang) for p in _SPLIT.split(name) if p) if k)
+    return " ".join(k for k in (_skeleton_cached(p, lang) for p in _SPLIT.split(name) if p) if k)
 
 
 def token_similarity(a: str, b: str) -> float:

@@ -68,6 +68,7 @@ _ELISION = re.compile(r"^(?:[lLdDjJmMnNsStTcC]|[qQ]u|[dD]ell|[nN]ell|[sS]ull|[aA
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _MAX_GAZ_TOKENS = 6
 _CAPS_RATIO = 0.6
+_MIN_DEMONYM = 3
 _COUNTRY = 2_000_000_000  # gazetteer priority of countries; cities rank by population below it
 _BIG_CITY = 1_000_000
 _DE_NOUN_CITY = 300_000  # below this, a German dictionary noun ("Lage") is a noun, not a city
@@ -102,8 +103,7 @@ def _tokenize(text: str) -> list[_Tok]:
             word, end = word[:-2], end - 2  # English possessive: "Russia's" names Russia
         if text[end : end + 1] == "-" and text[end + 1 : end + 2].isdigit():
             continue  # a model or product code ("Hwasong-19", "F-16"), not a name
-        letters = [c for c in word if c.isalpha()]
-        acronym = len(letters) >= 2 and all(c.isupper() for c in letters)
+        acronym = len(word) >= 2 and word.isupper()
         toks.append(_Tok(word, start, end, word[:1].isupper(), acronym, _sentence_initial(text, m.start())))
     return toks
 
@@ -141,7 +141,14 @@ class _Extractor:
     def run(self) -> list[Mention]:
         i = 0
         while i < len(self.toks):
-            j = self._run_end(i) if (self.toks[i].cap and not self.caps_text) else i + 1
+            tok = self.toks[i]
+            if not tok.cap and not self.caps_text:
+                # Fast path for lowercase words: only a demonym ("rosyjski") can start a mention here.
+                if len(tok.text) >= _MIN_DEMONYM and self._demonym_at(i):
+                    continue
+                i += 1
+                continue
+            j = self._run_end(i) if (tok.cap and not self.caps_text) else i + 1
             self.resume = j
             self._scan_run(i, j)
             i = max(j, self.resume)
@@ -150,6 +157,12 @@ class _Extractor:
         if self.caps_text:
             self.mid_caps = set()
         return [self._mention(i, j, t) for i, j, t in sorted(self.found)]
+
+    def _demonym_at(self, i: int) -> bool:
+        """Record a lowercase demonym at token i ("rosyjski", "nord-coreean")."""
+        if self.gaz.demonym(self.toks[i].text, self.lang) is not None:
+            self.found.append((i, i + 1, "LOC"))
+        return False
 
     def _run_end(self, i: int) -> int:
         j = i + 1
