@@ -125,3 +125,28 @@ def test_bad_store_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     bad.write_bytes(b"garbage" * 1000)
     assert run("articles", "--db", str(bad))[0] == 2
     assert "bad.db" in capsys.readouterr().err
+
+
+def test_hundred_megabyte_file_is_rejected_unread(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "big"
+    folder.mkdir()
+    with open(folder / "huge.txt", "wb") as handle:
+        handle.truncate(100 * 1024 * 1024)  # sparse: costs no disk, and must not be read
+    (folder / "ok.txt").write_text(PL, encoding="utf-8")
+    db = str(tmp_path / "t.db")
+    code, out = run("ingest", str(folder), "--db", db)
+    err = capsys.readouterr().err
+    assert code == 1 and "added 1" in out
+    assert "huge.txt" in err and "larger than the limit" in err
+    assert run("articles", "--db", db)[1].count("\n") == 1
+
+
+def test_stdin_is_ingested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class FakeStdin:
+        buffer = io.BytesIO(('{"title": "Powódź", "text": "' + PL.replace("\n", " ") + '"}\n').encode())
+
+    monkeypatch.setattr("sys.stdin", FakeStdin())
+    db = str(tmp_path / "t.db")
+    code, out = run("ingest", "-", "--db", db)
+    assert code == 0 and "added 1" in out
+    assert "<stdin>" in run("show", run("articles", "--db", db)[1].split()[0], "--db", db)[1]
