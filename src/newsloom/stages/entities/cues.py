@@ -98,6 +98,7 @@ def is_org_word(token: str) -> bool:
     return len(word) > 2 and _prefix_hit(word, ORG_WORDS, 4)
 
 
+COMPASS = _words("north south east west northern southern eastern western central upper lower greater")
 STRONG_PLACE_PREPOSITIONS = _words("w we v ve na в во на în in near nach")
 # Closed-class English words written with a capital that are never names by themselves.
 ENGLISH_CALENDAR = _words(

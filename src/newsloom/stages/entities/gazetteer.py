@@ -31,7 +31,7 @@ from newsloom.stages.entities.keys import exact_key, name_key, token_key
 _LOCALES = ("en", "pl", "cs", "sk", "ro", "de", "ru", "uk", "bg", "sr", "hr", "sl", "hu", "fr", "es", "it",
             "pt", "nl", "lt", "lv", "et", "el", "sv", "fi", "da", "no", "tr")  # fmt: skip
 # Locales whose babel language names are also the masculine demonym adjective ("rosyjski", "русский").
-_ADJECTIVE_LOCALES = ("en", "pl", "ru", "uk", "bg", "hr", "sl", "sr")
+_ADJECTIVE_LOCALES = ("en", "pl", "ru", "uk", "bg", "hr", "sl", "sr", "fr", "es", "it", "pt")
 # A letter outside Latin (with extensions), Greek and Cyrillic.
 _OTHER_SCRIPT = re.compile("[^\\W\\d_\u0000-\u024f\u1e00-\u1eff\u0370-\u03ff\u1f00-\u1fff\u0400-\u04ff]")
 # Priority when two entries share a key: curated names and countries beat cities; bigger cities win.
@@ -160,6 +160,13 @@ class Gazetteer:
                 if found is not None and (key[0] == ACRONYM or found.priority >= _PRIORITY["country"]):
                     return found
             return None
+        if lang == "de" and len(words[-1]) > _BARE_STEM_MIN and words[-1].endswith("s"):
+            # German genitive -s ("Russlands", "Österreichs") is not an inflection the keys strip.
+            found = self._lookup_plain(name, lang) or self._lookup_plain(name[:-1], lang)
+            return found
+        return self._lookup_plain(name, lang)
+
+    def _lookup_plain(self, name: str, lang: str) -> GazEntry | None:
         exact = (exact_key(name, lang), exact_key(name))
         for key in (EXACT + exact[0], EXACT + exact[1]):
             found = self._by_key.get(key)

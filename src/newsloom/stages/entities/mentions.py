@@ -69,6 +69,9 @@ _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _MAX_GAZ_TOKENS = 6
 _CAPS_RATIO = 0.6
 _MIN_DEMONYM = 3
+_CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z]")
+_OPEN_QUOTES = '"„“«‚‘»'
+_CLOSE_QUOTES = '"”“»’‘«'
 _COUNTRY = 2_000_000_000  # gazetteer priority of countries; cities rank by population below it
 _BIG_CITY = 1_000_000
 _DE_NOUN_CITY = 300_000  # below this, a German dictionary noun ("Lage") is a noun, not a city
@@ -276,7 +279,9 @@ class _Extractor:
                 self.found.append((k, k + 2, "LOC"))
                 k += 2
                 continue
-            if self.gaz.demonym(tok.text, self.lang) is not None and (not tok.cap or self.lang == "en"):
+            if (
+                not tok.cap or self.lang == "en" or (tok.initial and name_start is None)
+            ) and self.gaz.demonym(tok.text, self.lang) is not None:
                 self._flush(name_start, k)
                 name_start = None
                 self.found.append((k, k + 1, "LOC"))
@@ -337,8 +342,17 @@ class _Extractor:
             return
         # German capitalises every noun: a run of dictionary words needs a person cue to be a name.
         german_nouns = self.lang == "de" and all(simplemma.is_known(t.text, lang="de") for t in toks)
-        if any(cues.is_org_word(t.text) for t in toks):
+        if (
+            any(cues.is_org_word(t.text) for t in toks)
+            or self._quoted(start, end)
+            or _CAMEL.search(toks[0].text)
+        ):
+            # Head words ("Bank"), quoted titles (newspapers: „Rodong Sinmun”), brands ("TikTok").
             self.found.append((start, end, "ORG"))
+        elif (
+            len(toks) >= 2 and fold(toks[0].text) in cues.COMPASS and self._lookup([t.text for t in toks[1:]])
+        ):
+            self.found.append((start, end, "LOC"))  # "Eastern Europe", "Lower Austria"
         elif len(toks) == 1 and toks[0].acronym:
             if not _ROMAN.match(toks[0].text):
                 self.found.append((start, end, "ORG"))
@@ -350,6 +364,12 @@ class _Extractor:
             self.found.append((start, end, "PER"))
         else:
             self.pending.append((start, end))
+
+    def _quoted(self, start: int, end: int) -> bool:
+        text = self.article.text
+        before = text[self.toks[start].start - 1 : self.toks[start].start]
+        after = text[self.toks[end - 1].end : self.toks[end - 1].end + 1]
+        return bool(before) and before in _OPEN_QUOTES and bool(after) and after in _CLOSE_QUOTES
 
     def _title_before(self, start: int) -> bool:
         return start > 0 and cues.is_title(self.toks[start - 1].text)
