@@ -23,7 +23,7 @@ import struct
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from newsloom.text import tokens
+from newsloom.text import fold, tokens
 
 SHINGLE = 3
 # Pinned so persisted signatures stay comparable if datasketch changes its default; part of format "NLD1".
@@ -72,7 +72,8 @@ class Deduper:
         >>> d.signature("a b c d") == d.signature("A  B  C  D")
         True
         """
-        words = tokens(text)
+        # Scripts that transliterate to nothing (rare CJK, symbols) still compare by their folded words.
+        words = tokens(text) or [w for w in fold(text).split() if any(c.isalnum() for c in w)]
         digest = _digest(words)
         if not words:
             values = np.zeros(self.num_perm, dtype=np.uint64)
