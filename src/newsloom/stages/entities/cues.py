@@ -107,6 +107,18 @@ ENGLISH_CALENDAR = _words(
 )
 
 
+# Words that introduce a named storm or weather system, which is an event rather than a person or place.
+WEATHER = _words(
+    "storm hurricane typhoon cyclone sturmtief tief orkan hurrikan taifun huragan cyklon niz nize "
+    "ciclonul ciclon furtuna uragan циклон ураган тайфун шторм"
+)
+
+
+def is_weather(token: str) -> bool:
+    """True for a word naming a storm or weather system ("Storm", "Sturmtief", "ciclonul", "níže")."""
+    return fold(token) in WEATHER
+
+
 def is_strong_place_preposition(token: str) -> bool:
     """True for a preposition after which even a multi-word unknown name is a place ("near Stronie Slaskie")."""
     return fold(token) in STRONG_PLACE_PREPOSITIONS

@@ -337,6 +337,10 @@ class _Extractor:
             return
         while end > start and self.toks[end - 1].text in cues.CONNECTORS | cues.CONNECTOR_TAILS:
             end -= 1
+        if cues.is_weather(self.toks[start].text) or (
+            start > 0 and cues.is_weather(self.toks[start - 1].text)
+        ):
+            return  # a named storm ("Storm Boris", "niż genueński Boris") is an event, not a person
         toks = self.toks[start:end]
         if self.lang == "en" and len(toks) == 1 and fold(toks[0].text) in cues.ENGLISH_CALENDAR:
             return
