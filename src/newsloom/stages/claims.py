@@ -63,11 +63,17 @@ def claim_id(article_id: str, start: int, end: int) -> str:
     return "cl_" + hashlib.sha1(f"{article_id}:{start}:{end}".encode()).hexdigest()[:16]
 
 
-def stance_of(cue: CueClass | None, claim_tokens: Sequence[str], lexicon: Lexicon, indirect: bool) -> Stance:
+def stance_of(
+    cue: CueClass | None,
+    claim_tokens: Sequence[str],
+    lexicon: Lexicon,
+    indirect: bool,
+    quoted_tokens: Sequence[str] = (),
+) -> Stance:
     """Stance from the cue word's class and the claim words (folded).
 
     A said-verb claim that calls something false ("lies", "bezpodstawne") or, for reported speech, opens with
-    a negation ("that Russia did *not* ...") is a denial.
+    a negation ("that Russia did *not* ...", or a quoted part of it: ``«не направлен …»``) is a denial.
 
     Example: ``stance_of("say", ["to", "klamstwo"], lexicon_for("pl"), False)`` -> ``"deny"``.
     """
@@ -78,6 +84,8 @@ def stance_of(cue: CueClass | None, claim_tokens: Sequence[str], lexicon: Lexico
         return "deny"
     if indirect and any(t in lexicon.negations for t in claim_tokens[:_NEGATION_WINDOW]):
         return "deny"
+    if indirect and any(t in lexicon.negations for t in quoted_tokens[:_NEGATION_WINDOW]):
+        return "deny"  # 'was "not directed against third countries"'
     return "assert"
 
 
@@ -132,6 +140,10 @@ class _Extractor:
         """A quotation inside running words (``reached "a new high level"``), not after a colon or dash or at
         the sentence start: it is part of the reported speech around it."""
         before = self.text[sentence_start : q.start].rstrip()
+        if before.endswith(","):
+            # "Kirby said, "…"" introduces a statement; "… Vladimir Poutine, « n'est dirigée … »" continues one.
+            last = word_tokens(self.text, sentence_start, sentence_start + len(before))
+            return bool(last) and last[-1].folded not in self.lex.cues
         return bool(before) and before[-1].isalnum()
 
     # -- direct quotes -------------------------------------------------------------------------------------
@@ -265,20 +277,26 @@ class _Extractor:
         comp = next((t for t in window if t.folded in self.lex.complementizers), None)
         if comp is not None and "." not in self.text[verb.end : comp.start]:
             return self._reported(start, comp.start, comp.end, end, verb, cls, tokens)
-        after = self.text[verb.end : end]
         colon = self.text.find(":", verb.end, end)
         if colon != -1 and len(word_tokens(self.text, verb.end, colon)) <= 4:
             return self._reported(start, colon, colon + 1, end, verb, cls, tokens)
-        if after.lstrip().startswith(",") and len(tokens) - i > 4 and cls == "say":
-            # "sagte, der Vertrag richte sich ..." / "Jak powiedział, Pjongjang ...": reported speech without
-            # a complementizer, after a comma.
-            comma = self.text.find(",", verb.end, end)
+        comma = self.text.find(",", verb.end, end)
+        # "sagte, der Vertrag richte sich ..." / "sagte sie am Donnerstag, das Geld ..." / "Jak powiedział,
+        # Pjongjang ...": reported speech without a complementizer, after a comma.
+        near_comma = comma != -1 and len(word_tokens(self.text, verb.end, comma)) <= 4
+        if near_comma and cls == "say" and len(word_tokens(self.text, comma, end)) >= 3:
             return self._reported(start, comma, comma + 1, end, verb, cls, tokens)
-        if len(tokens) - i <= 7:
-            cut = max(self.text.rfind(",", start, verb.start), self.text.rfind(" – ", start, verb.start))
-            if cut > start and len(word_tokens(self.text, cut, verb.start)) <= 4:
-                speaker = self.speakers.find(cut, end, pivot)
-                return self._emit(start, cut, verb, speaker, "indirect", cls=cls)
+        cut = max(self.text.rfind(",", start, verb.start), self.text.rfind(" – ", start, verb.start))
+        between = len(word_tokens(self.text, cut, verb.start)) if cut > start else 99
+        # "claim, said X." near the sentence end, or "claim, uvedl ve čtvrtek mluvčí … John Kirby." with the
+        # verb right after the comma.
+        named = cut > start and (
+            self.speakers.mentions_in(cut, end)
+            or any(self.lex.role(t.folded) for t in tokens if t.start > cut)
+        )
+        if (len(tokens) - i <= 7 or between <= 1) and named and between <= 4:
+            speaker = self.speakers.find(cut, end, pivot)
+            return self._emit(start, cut, verb, speaker, "indirect", cls=cls)
         objectish = cls in ("deny", "question") or verb.folded in self.lex.label_verbs
         if objectish and len(tokens) - i > 1:
             return self._reported(start, verb.start, verb.end, end, verb, cls, tokens)
@@ -376,7 +394,9 @@ class _Extractor:
         if any(c.start < end and start < c.end for c in self.claims):
             return None
         cue_cls = cls if cls is not None else (self.lex.cues.get(cue.folded, "report") if cue else None)
-        stance = stance_of(cue_cls, words, self.lex, indirect=kind == "indirect")
+        quoted = [t.folded for q in find_quotes(self.text[start:end], min_words=1) for t in
+                  word_tokens(self.text[start:end], q.inner_start, q.inner_end)]  # fmt: skip
+        stance = stance_of(cue_cls, words, self.lex, indirect=kind == "indirect", quoted_tokens=quoted)
         self.claims.append(
             Claim(
                 id=claim_id(self.article.id, start, end),

@@ -123,7 +123,7 @@ _LABEL: dict[str, list[str]] = {
 # Verbs that deny or reject what follows (stance "deny").
 # fmt: off
 _DENY: dict[str, list[str]] = {
-    "en": ["denied", "denies", "deny", "denying", "rejected", "rejects", "reject", "dismissed", "dismisses",
+    "en": ["denied", "denies", "deny", "denying", "refused", "rejected", "rejects", "reject", "dismissed", "dismisses",
           "refuted", "refutes", "rebuffed", "repudiated", "contradicted"],
     "pl": [*_pl("zaprzeczy", "zdementowa", "dementowa", "odrzuci", "zanegowa"), "zaprzecza", "zaprzeczają",
           "dementuje", "dementują", "odrzuca", "odrzucają", "negują", "neguje"],
@@ -135,13 +135,14 @@ _DENY: dict[str, list[str]] = {
           "infirmă", "contrazis", "combătut"],
     "de": ["bestritt", "bestritten", "bestreitet", "bestreiten", "dementierte", "dementierten", "dementiert",
           "zurückgewiesen", "leugnete", "leugnet", "verneinte", "widersprach", "widersprachen"],
-    "fr": ["démenti", "dément", "démentent", "nié", "nie", "nient", "rejeté", "rejette", "rejettent",
+    "fr": ["démenti", "dément", "démentent", "refusé", "nié", "nie", "nient", "rejeté", "rejette", "rejettent",
           "réfuté", "contesté", "conteste"],
     "es": ["negó", "negaron", "niega", "niegan", "desmintió", "desmintieron", "desmiente", "rechazó",
           "rechazaron", "rechaza", "refutó"],
     "it": ["negato", "nega", "negano", "smentito", "smentisce", "smentiscono", "respinto", "respinge",
           "confutato"],
-    "ru": [*_ru("опроверг", "отрица", "отверг", "опровергну"), "опровергает", "опровергают", "отрицает",
+    "ru": [*_ru("опроверг", "отрица", "отверг", "опровергну", "опроверга", "отверга"), "опровергает", "опровергают", "отрицает", "отказался",
+          "отказалась", "отказались",
           "отрицают", "отвергает", "отвергают", "опровергла", "опровергли"],
 }
 # fmt: on
@@ -207,6 +208,7 @@ _REPORT_PAIRS: dict[str, list[tuple[str, str]]] = {
     "es": [("de", "acuerdo")],
     "ru": [("по", "словам"), ("по", "данным"), ("по", "мнению"), ("как", "сообщает")],
     "de": [("nach", "angaben")],
+    "fr": [("d'", "après")],
 }
 # fmt: on
 
@@ -214,7 +216,7 @@ _REPORT_PAIRS: dict[str, list[tuple[str, str]]] = {
 # fmt: off
 _COMPLEMENTIZERS: dict[str, list[str]] = {
     "en": ["that"],
-    "pl": ["że", "iż"],
+    "pl": ["że", "iż", "by", "aby", "żeby"],
     "cs": ["že"],
     "sk": ["že"],
     "ro": ["că", "ca"],
@@ -326,6 +328,9 @@ _FALSITY_STEMS: list[str] = [
     "вымысел",
     "выдумк",
     "клевет",
+    "беспочвен",
+    "propagand",
+    "пропаганд",
 ]
 
 # Role nouns (folded stems) -> role class, for "the spokesman" / "rzecznik Kremla" style references.

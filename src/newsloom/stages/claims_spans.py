@@ -30,7 +30,8 @@ QUOTE_PAIRS: tuple[tuple[str, str], ...] = (
     ("'", "'"),
 )
 _CURLY_DOUBLE = "„“”"
-_WORD = re.compile(r"\w+(?:['’\-]\w+)*")
+# French/Italian elisions are their own token ("d'affirmer" -> "d'", "affirmer"; "qu'il" -> "qu'", "il").
+_WORD = re.compile(r"(?i:qu|[dlnsjcmt])['’](?=\w)|\w+(?:['’\-]\w+)*")
 _DASH_LINE = re.compile(r"^[ \t]*[-–—][ \t]+")
 _DASH_SEP = re.compile(r"\s[–—-]\s")
 # A sentence ends at . ! ? … (optionally followed by a closing mark) before whitespace and a capital,
@@ -138,7 +139,8 @@ def trim_claim(text: str, start: int, end: int) -> tuple[int, int]:
     strip = " \t\n,;:.!?–—-"
     while start < end and text[start] in strip:
         start += 1
-    while end > start and text[end - 1] in strip:
+    # An opening mark left at the end belongs to a quotation that starts after the claim.
+    while end > start and (text[end - 1] in strip or text[end - 1] in "„«‚"):
         end -= 1
     return start, end
 
