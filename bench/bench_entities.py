@@ -17,15 +17,23 @@ from newsloom.stages.entities import Gazetteer, extract_mentions, link_mentions
 from newsloom.stages.entities.evaluate import evaluate_mentions, evaluate_variants
 
 
+def _clear_caches() -> None:
+    """Empty every memo of the stage (keys, cue words, common-word checks), as in a fresh process."""
+    from newsloom.stages.entities import cues, keys, mentions
+
+    for module in (keys, cues, mentions):
+        for value in vars(module).values():
+            if callable(value) and hasattr(value, "cache_clear"):
+                value.cache_clear()
+
+
 def _load_times(rounds: int) -> tuple[float, float]:
     """Median gazetteer load seconds (fresh key cache each time is not possible in-process, so the first
     load, which pays for every key, is reported separately as the cold time) and peak MiB of the first load."""
-    from newsloom.stages.entities.keys import token_key
-
     times = []
     peak = 0.0
     for i in range(rounds):
-        token_key.cache_clear()
+        _clear_caches()
         if i == 0:
             tracemalloc.start()
         start = time.perf_counter()
@@ -66,14 +74,11 @@ def _long_demo() -> list[Article]:
 
 def _throughput(gaz: Gazetteer, articles: list[Article], rounds: int) -> tuple[float, int, int]:
     """Median articles/s of extraction + linking over the whole corpus, mentions and entities found."""
-    from newsloom.stages.entities.keys import _skeleton_cached, exact_key, name_key, token_key
-
     rates = []
     mentions = entities = 0
     langs = {a.id: a.language for a in articles}
     for _ in range(rounds):
-        for cached in (token_key, name_key, exact_key, _skeleton_cached):
-            cached.cache_clear()  # every round starts with cold key caches, as a fresh process would
+        _clear_caches()  # every round starts with cold memos, as a fresh process would
         start = time.perf_counter()
         found = [m for a in articles for m in extract_mentions(a, gaz)]
         result = link_mentions(found, article_language=langs, gazetteer=gaz)
@@ -111,9 +116,10 @@ def main() -> None:
 | extraction + linking, generated corpus of {args.articles} articles ({n_mentions} mentions -> {n_entities} entities), median of {args.rounds} cold runs | {rate:.0f} articles/s |
 | extraction + linking, generated corpus of 40 articles | {small_rate:.0f} articles/s |
 | extraction + linking, {len(long_articles)} demo articles with each body repeated 5 times (mean {long_chars:.0f} characters) | {long_rate:.0f} articles/s |
-| gazetteer load (median of {args.rounds}, cold key cache) / peak traced memory of first load | {load_s:.2f} s / {load_mib:.0f} MiB |
+| gazetteer load (median of {args.rounds}, cold memos) / peak traced memory of first load | {load_s:.2f} s / {load_mib:.0f} MiB |
 
-Single process, single thread (the stage is pure Python; a second core is not used). simplemma loads each
+Single process, single thread (the stage is pure Python; a second core is not used); the machine is shared
+with other jobs, so rates vary by about +-30 % between runs. simplemma loads each
 language's dictionary once per process on first use (about a second per language), outside these medians. The demo entity gold
 was drafted from this system's output and then corrected by hand article by article (missing mentions added,
 wrong ones removed or retyped), which favours precision; recall errors are the honest part. Variant pairs the

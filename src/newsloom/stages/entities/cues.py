@@ -5,6 +5,8 @@ match inflected forms by prefix ("prezydenta", "ministrul", "президент�
 
 from __future__ import annotations
 
+import functools
+
 from newsloom.text import fold
 
 
@@ -72,6 +74,7 @@ def _prefix_hit(word: str, stems: frozenset[str], slack: int) -> bool:
     return any(word[:cut] in stems for cut in range(max(2, len(word) - slack), len(word) + 1))
 
 
+@functools.lru_cache(maxsize=100_000)
 def is_title(token: str) -> bool:
     """True for a title or role word that introduces a person ("prezydenta", "Secretary", "purtătorul")."""
     word = fold(token)
@@ -81,17 +84,20 @@ def is_title(token: str) -> bool:
     return len(word) > 8 and any(stem in word[3:] for stem in COMPOUND_TITLES)
 
 
+@functools.lru_cache(maxsize=100_000)
 def is_saying(token: str) -> bool:
     """True for a verb of saying ("powiedział", "řekla", "заявил", "said")."""
     word = fold(token)
     return len(word) > 3 and _prefix_hit(word, SAYING, 3)
 
 
+@functools.lru_cache(maxsize=100_000)
 def is_according(token: str) -> bool:
     """True for "według", "podle", "potrivit", "laut", "according" (a source follows)."""
     return fold(token) in ACCORDING
 
 
+@functools.lru_cache(maxsize=100_000)
 def is_org_word(token: str) -> bool:
     """True for an organisation head word ("Bank", "Komisja", "Partidul", "Ministerstwo")."""
     word = fold(token)
@@ -114,16 +120,19 @@ WEATHER = _words(
 )
 
 
+@functools.lru_cache(maxsize=100_000)
 def is_weather(token: str) -> bool:
     """True for a word naming a storm or weather system ("Storm", "Sturmtief", "ciclonul", "níže")."""
     return fold(token) in WEATHER
 
 
+@functools.lru_cache(maxsize=100_000)
 def is_strong_place_preposition(token: str) -> bool:
     """True for a preposition after which even a multi-word unknown name is a place ("near Stronie Slaskie")."""
     return fold(token) in STRONG_PLACE_PREPOSITIONS
 
 
+@functools.lru_cache(maxsize=100_000)
 def is_place_preposition(token: str) -> bool:
     """True for a preposition that usually introduces a place ("w", "v", "în", "в", "in")."""
     return fold(token) in PLACE_PREPOSITIONS

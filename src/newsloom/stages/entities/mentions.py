@@ -19,6 +19,7 @@ Offsets index ``article.text``; ``Mention.key`` is ``keys.name_key`` of the surf
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -116,6 +117,7 @@ def _mostly_upper(text: str) -> bool:
     return len(letters) > 20 and sum(c.isupper() for c in letters) / len(letters) > _CAPS_RATIO
 
 
+@functools.lru_cache(maxsize=100_000)
 def _is_common(word: str, lang: str) -> bool:
     """True when the language's dictionary knows the lowercased word as an ordinary lowercase word."""
     if lang not in _SIMPLEMMA_LANGS:
