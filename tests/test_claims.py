@@ -255,3 +255,44 @@ def test_extraction_never_fails_and_spans_hold(words: list[str], language: str) 
     for c in claims:
         assert c.quote == text[c.start : c.end] and c.quote
         assert c.stance in ("assert", "deny", "question", "report") and c.kind in ("direct", "indirect")
+
+
+def test_unlinked_name_by_the_verb_beats_an_agency_further_off() -> None:
+    afp: tuple[str, str, EntityType] = ("e_afp", "AFP", "ORG")
+    text = "« Il est décédé au petit matin à Paris », a indiqué M. Durepaire à l'AFP."
+    (claim,) = run(text, "fr", {"AFP": afp})
+    assert claim.speaker == "M. Durepaire" and claim.speaker_entity_id is None
+
+
+def test_parenthetical_as_is_not_a_speaker_name() -> None:
+    kim: tuple[str, str, EntityType] = ("e_kim", "Kim Jong Un", "PER")
+    text = "Kim Dzong Un zapewnił Putina o poparciu. Jak powiedział, Pjongjang zawsze będzie stał po stronie Moskwy."
+    claims = run(text, "pl", {"Kim Dzong Un": kim, "Pjongjang": NK, "Moskwy": RUSSIA})
+    assert [c.speaker for c in claims] == ["Kim Jong Un"]
+
+
+def test_determiner_phrase_is_an_unlinked_speaker() -> None:
+    text = "The fire department said they received a call around 4 am about a fire in the factory."
+    (claim,) = run(text, "en", {})
+    assert claim.speaker == "The fire department"
+
+
+def test_idioms_of_certainty_are_not_doubt() -> None:
+    text = "Sin duda, los ciudadanos griegos deberían tener algo que decir sobre las políticas económicas."
+    assert run(text, "es", {}) == []
+
+
+def test_label_verb_needs_a_quoted_or_false_label() -> None:
+    ec: tuple[str, str, EntityType] = ("e_ec", "European Commission", "ORG")
+    assert run("KE określa jej minimalną wysokość co roku w rozporządzeniu.", "pl", {"KE": ec}) == []
+    (claim,) = run("Rosyjskie MSZ nazwało doniesienia kolejną kampanią propagandową.", "pl", {"MSZ": ec})
+    assert claim.stance == "deny"
+
+
+def test_abbreviations_do_not_end_sentences() -> None:
+    text = "Spotkał się z nim dr. Kowalski wczoraj. Potem wrócił. M. Dupont a parlé."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Spotkał się z nim dr. Kowalski wczoraj.",
+        "Potem wrócił.",
+        "M. Dupont a parlé.",
+    ]

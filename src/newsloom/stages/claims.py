@@ -275,6 +275,8 @@ class _Extractor:
         pivot = (verb.start, verb.end)
         window = tokens[i + 1 : i + 1 + _COMPLEMENTIZER_WINDOW]
         comp = next((t for t in window if t.folded in self.lex.complementizers), None)
+        if verb.folded in self.lex.label_verbs:
+            comp = None  # "KE określa jej wysokość. Okazuje się, że …": labels take an object, not a clause
         if comp is not None and "." not in self.text[verb.end : comp.start]:
             return self._reported(start, comp.start, comp.end, end, verb, cls, tokens)
         colon = self.text.find(":", verb.end, end)
@@ -297,7 +299,10 @@ class _Extractor:
         if (len(tokens) - i <= 7 or between <= 1) and named and between <= 4:
             speaker = self.speakers.find(cut, end, pivot)
             return self._emit(start, cut, verb, speaker, "indirect", cls=cls)
-        objectish = cls in ("deny", "question") or verb.folded in self.lex.label_verbs
+        # A label verb makes a claim only when what it calls the thing is quoted or false ("called it "a
+        # coup"", "nazwało je propagandą"); "KE określa jej wysokość" labels nothing.
+        labels = verb.folded in self.lex.label_verbs and self._labels_something(verb.end, end)
+        objectish = cls in ("deny", "question") or labels
         if objectish and len(tokens) - i > 1:
             return self._reported(start, verb.start, verb.end, end, verb, cls, tokens)
         if objectish:
@@ -309,6 +314,10 @@ class _Extractor:
         if self.lex.complementizers == {"that"} and len(tokens) - i > 4:
             return self._reported(start, verb.start, verb.end, end, verb, cls, tokens)
         return None
+
+    def _labels_something(self, start: int, end: int) -> bool:
+        words = [t.folded for t in word_tokens(self.text, start, end)]
+        return bool(find_quotes(self.text[start:end], min_words=1)) or self.lex.says_false(words)
 
     def _reported(
         self,

@@ -150,19 +150,18 @@ _DENY: dict[str, list[str]] = {
 # Verbs that cast doubt (stance "question").
 # fmt: off
 _QUESTION: dict[str, list[str]] = {
-    "en": ["questioned", "questions", "question", "doubted", "doubts", "doubt", "queried", "challenged"],
+    "en": ["questioned", "doubted", "queried", "challenged"],  # not "question"/"doubt": nouns ("no doubt")
     "pl": ["wątpi", "wątpią", *_pl("zakwestionowa", "kwestionowa", "podważy", "powątpiewa", "wątpi"),
           "kwestionuje", "kwestionują", "podważa", "podważają", "powątpiewa"],
     "cs": ["pochybuje", "pochybují", *_cs("zpochybni", "pochybova"), "zpochybňuje", "zpochybňují"],
     "sk": ["pochybuje", "pochybujú", *_cs("spochybni", "pochybova"), "spochybňuje"],
-    "ro": ["îndoială", "contestat", "contestă", "chestionat", "îndoiește", "îndoiesc"],
+    "ro": ["contestat", "contestă", "chestionat", "îndoiește", "îndoiesc"],
     "de": ["bezweifelte", "bezweifelten", "bezweifelt", "bezweifeln", "zweifelte", "zweifelt",
           "hinterfragte"],
-    "fr": ["doute", "doutent", "douté", "interroge", "questionné", "s'interroge"],
-    "es": ["cuestionó", "cuestionaron", "cuestiona", "dudó", "duda", "dudan"],
-    "it": ["dubita", "dubitano", "dubitato", "contestato", "dubbio"],
-    "ru": [*_ru("усомни", "сомнева"), "усомнился", "усомнилась", "усомнились", "сомневается", "сомневаются",
-          "сомнение"],
+    "fr": ["doutent", "douté", "interroge", "questionné", "s'interroge"],
+    "es": ["cuestionó", "cuestionaron", "cuestiona", "dudó", "dudan"],
+    "it": ["dubita", "dubitano", "dubitato", "contestato"],
+    "ru": [*_ru("усомни", "сомнева"), "усомнился", "усомнилась", "усомнились", "сомневается", "сомневаются"],
 }
 # fmt: on
 

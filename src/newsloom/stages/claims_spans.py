@@ -38,6 +38,11 @@ _DASH_SEP = re.compile(r"\s[–—-]\s")
 # digit, opening mark or dash; or at a line break.
 _SENT_END = re.compile(r"(?<=[.!?…])[\"”“»«’)]*\s+(?=[\"„“«»‚'(\[\-–—]?\s*[^\W\d_a-zа-яё]|\d)|\n+")
 MIN_QUOTE_WORDS = 2
+# Abbreviations and initials after which a full stop does not end a sentence.
+_ABBREVIATION = re.compile(
+    r"(?:(?<![\w.])[^\W\d_]|\b(?:Mr|Mrs|Ms|Dr|Prof|prof|dr|St|Sen|Gen|Gov|Rep|ul|św|gen|płk|mgr|inż|hr|Mme|Mlle"
+    r"|Sr|Sra|Hr|Fr|ks|ing|doc|Ing|Mgr|Bc|Mons|Sig|Dott|Avv))\.$"
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,8 @@ def _pair_pattern(open_mark: str, close_mark: str) -> re.Pattern[str]:
         banned |= set(_CURLY_DOUBLE)  # „…“ and „…” share marks: never let one span two quotations
     body = f"[^{re.escape(''.join(sorted(banned)))}\\n]{{2,1500}}?"
     if open_mark == "'":
-        return re.compile(rf"(?<!\w)'({body})'(?!\w)")
+        # Straight single quotes double as apostrophes ("qu'il", "don't"): the quoted words must hug the marks.
+        return re.compile(rf"(?<![\w'])'(?=\S)({body})(?<=\S)'(?![\w'])")
     return re.compile(f"{re.escape(open_mark)}({body}){re.escape(close_mark)}")
 
 
@@ -115,6 +121,8 @@ def split_sentences(text: str, protect: list[Quote] | None = None) -> list[tuple
     for m in _SENT_END.finditer(text):
         if "\n" not in m.group() and any(q.start < m.start() < q.end - 1 for q in guards):
             continue
+        if "\n" not in m.group() and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
+            continue  # "M. Rutte", "Mr. Smith", "ul. Długa", "J. Smith": not a sentence end
         end = m.start() + len(m.group().rstrip())
         spans.append((start, end))
         start = m.end()

@@ -19,6 +19,10 @@ from .claims_lexicon import Lexicon
 from .claims_spans import Token, word_tokens
 
 _CONJUNCTION = re.compile(r"^\s*,?\s*(?:and|&|i|a|și|si|şi|und|и|et|y|e|oraz|ani)\s*$", re.IGNORECASE)
+_DETERMINERS = frozenset({"the", "la", "le", "les", "el", "los", "las", "il", "lo", "gli", "die", "der", "das",
+                          "den", "des", "l'"})  # fmt: skip
+# "As" words of parenthetical attributions ("Jak powiedział", "Wie er sagte", "Как отметил"): never a name.
+_AS_WORDS = frozenset({"as", "jak", "jako", "ako", "как", "wie", "comme", "como", "come", "cum", "dupa"})
 _ROLE_WINDOW = (
     60  # characters between a role word and the name that fills it ("rzecznik Kremla Dmitrij Pieskow")
 )
@@ -87,7 +91,91 @@ class SpeakerFinder:
                 return found
         if fallback.strip():
             return Speaker(" ".join(fallback.split()), None, None, start)
+        if verb is not None:
+            for is_before in (False,) if after_only else (True, False):
+                phrase = self._noun_phrase(start, end, verb, is_before)
+                if phrase is not None:
+                    return phrase
         return self.last_person(start)
+
+    def _noun_phrase(self, start: int, end: int, verb: tuple[int, int], is_before: bool) -> Speaker | None:
+        """An unlinked subject right by the verb ("The fire department said", "said the official",
+        "Łaszyńska wskazała"): a determiner phrase or a capitalised name the entity stage did not link."""
+        tokens = (
+            word_tokens(self._text, start, verb[0]) if is_before else word_tokens(self._text, verb[1], end)
+        )
+        ordered = list(reversed(tokens)) if is_before else tokens
+        phrase: list[Token] = []
+        edge = verb[0] if is_before else verb[1]
+        for tok in ordered[:4]:
+            gap = self._text[tok.end : edge] if is_before else self._text[edge : tok.start]
+            if _breaks(gap) or "," in gap or tok.folded in self._lex.cues:
+                break
+            phrase.append(tok)
+            edge = tok.start if is_before else tok.end
+        if is_before:
+            phrase.reverse()
+        if not phrase or phrase[0].folded in self._lex.pronouns:
+            return None
+        if not (phrase[0].folded in _DETERMINERS and len(phrase) >= 2):
+            return None
+        return Speaker(self._text[phrase[0].start : phrase[-1].end], None, None, phrase[0].start)
+
+    def _adjacent_name(self, tokens: list[Token], pivot: tuple[int, int], is_before: bool) -> Speaker | None:
+        """Capitalised words right by the verb that the entity stage did not link ("Deadline reports")."""
+        ordered = sorted(tokens, key=lambda t: pivot[0] - t.end if is_before else t.start - pivot[1])
+        run: list[Token] = []
+        edge = pivot[0] if is_before else pivot[1]
+        for tok in ordered:
+            gap = self._text[tok.end : edge] if is_before else self._text[edge : tok.start]
+            # "M. Durepaire", "Dr. Smith": an abbreviation's full stop may sit inside the name.
+            abbreviation = (tok if is_before else run[-1]) if (run or is_before) else None
+            short = abbreviation is not None and abbreviation.end - abbreviation.start <= 3
+            if gap.strip() and not (gap.strip() == "." and short):
+                break
+            if not self._text[tok.start].isupper() or self._function_word(tok):
+                break
+            run.append(tok)
+            edge = tok.start if is_before else tok.end
+        if is_before:
+            run.reverse()
+        # German capitalises every noun, so there one capitalised word is no evidence of a name.
+        single_ok = self._lex is not None and "dass" not in self._lex.complementizers
+        if not run or (len(run) == 1 and not (single_ok and self._plausible_name(run[0]))):
+            return None
+        return Speaker(self._text[run[0].start : run[-1].end], None, None, run[0].start)
+
+    def _function_word(self, tok: Token) -> bool:
+        lex = self._lex
+        return (
+            tok.folded in lex.cues
+            or tok.folded in lex.pronouns
+            or tok.folded in lex.conjunctions
+            or tok.folded in lex.complementizers
+            or tok.folded in lex.report_preps
+            or tok.folded in lex.negations
+            or tok.folded in _DETERMINERS
+            or tok.folded in _AS_WORDS
+            or lex.role(tok.folded) is not None
+        )
+
+    def _plausible_name(self, tok: Token) -> bool:
+        """One capitalised word is a name when it is capitalised mid-sentence elsewhere, or never lowercase."""
+        if tok.end - tok.start < 3:
+            return False
+        if self._named_elsewhere(tok):
+            return True
+        word = self._text[tok.start : tok.end]
+        return re.search(rf"\b{re.escape(word.lower())}\b", self._text) is None
+
+    def _named_elsewhere(self, tok: Token) -> bool:
+        """A capitalised word also capitalised inside a sentence elsewhere is a name, not a sentence opener."""
+        word = self._text[tok.start : tok.end]
+        for m in re.finditer(rf"\b{re.escape(word)}\b", self._text):
+            before = self._text[: m.start()].rstrip()
+            if m.start() != tok.start and before and before[-1] not in '.!?:\n„“"«»–—-':
+                return True
+        return False
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         """Mentions inside ``[start, end)``, in text order."""
@@ -131,6 +219,9 @@ class SpeakerFinder:
                 if bound is not None:
                     return bound
         others = sorted(mentions, key=distance)
+        name = self._adjacent_name(tokens, pivot, is_before)
+        if name is not None and (not others or distance(others[0]) > abs(name.position - pivot[0])):
+            return name  # "a indiqué M. Durepaire à l'AFP": the unlinked name by the verb, not the agency
         if others:
             return self._speaker(self._collective(others[0]))
         if any(t.folded in self._lex.pronouns for t in tokens):
