@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -251,7 +252,7 @@ def test_extraction_never_fails_and_spans_hold(words: list[str], language: str) 
     names: dict[str, tuple[str, str, EntityType]] = {"Pieskow": PESKOV, "Moskwa": RUSSIA, "Pjongjang": NK}
     claims = run(text, language, names)
     spans = sorted((c.start, c.end) for c in claims)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # claims never overlap
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # claims never overlap
     for c in claims:
         assert c.quote == text[c.start : c.end] and c.quote
         assert c.stance in ("assert", "deny", "question", "report") and c.kind in ("direct", "indirect")
