@@ -217,3 +217,12 @@ def test_markdown_and_json(foreign: tuple[Event, list[Article], list[Mention], l
 def test_markdown_escapes_structure() -> None:
     md = render_markdown(Digest("A *bold* _claim_", "line one\n# not a heading"))
     assert "## A \\*bold\\* \\_claim\\_" in md and "\n# not a heading" not in md
+
+
+def test_empty_and_undated_inputs_do_not_break() -> None:
+    bare = Event("e9", "Powódź w Kłodzku", None, None, (), (), 0)
+    digest = event_digest(bare, [], [], {}, [])
+    assert digest.title == "Powódź w Kłodzku" and digest.key_sentences == () and digest.claim_lines == ()
+    story = story_digest(Story("s9", "", ("e9",)), [bare], {})
+    assert story.summary == "1 event. undated: Powódź w Kłodzku."
+    assert render_markdown([]) == "\n"

@@ -136,7 +136,7 @@ def event_digest(
     grid = claim_grid(own_claims, languages)
     dates = _event_dates(event, originals)
     english = _central_english(originals, ranked)
-    composed = _composed_title(own_mentions, entities, dates)
+    composed = _composed_title(own_mentions, entities, dates, fallback=event.title)
     title = english.title.strip() if english is not None and english.title.strip() else composed
     counts = _counts(event, originals)
     claims_text = "; ".join(row.sentence() for row in grid[:SUMMARY_CLAIM_ROWS])
@@ -171,14 +171,15 @@ def story_digest(story: Story, events: Sequence[Event], digests: Mapping[str, Di
     if not members:
         return Digest(title=story.title, summary="", ref=story.id, kind="story")
     biggest = max(members, key=lambda e: (len(e.article_ids), -members.index(e)))
-    title = digests[biggest.id].title if biggest.id in digests else biggest.title
+    title = (digests[biggest.id].title if biggest.id in digests else biggest.title) or story.title
     timeline = []
     for e in members:
-        headline = digests[e.id].title if e.id in digests else e.title
+        headline = (digests[e.id].title if e.id in digests else e.title) or f"event {e.id}"
         when = date_range(e.start, e.end) or "undated"
         timeline.append(f"{when}: {headline.rstrip('.')}.")
-    span = date_range(members[0].start, max((e.end or e.start or dt.date.min) for e in members) or None)
-    head = f"{len(members)} events" + (f", {span}" if span else "")
+    days = [d for e in members for d in (e.start, e.end) if d is not None]
+    span = date_range(min(days), max(days)) if days else ""
+    head = f"{len(members)} event{'s' if len(members) != 1 else ''}" + (f", {span}" if span else "")
     keys = tuple(d.key_sentences[0] for e in members if (d := digests.get(e.id)) and d.key_sentences)
     lines: list[str] = []
     for e in members:
@@ -284,13 +285,15 @@ def _top(mentions: Sequence[Mention], entities: Mapping[str, Entity], kind: str,
     return [entities[eid].name for eid, _ in ordered[:n] if eid is not None]
 
 
-def _composed_title(mentions: Sequence[Mention], entities: Mapping[str, Entity], dates: str) -> str:
+def _composed_title(
+    mentions: Sequence[Mention], entities: Mapping[str, Entity], dates: str, fallback: str = ""
+) -> str:
     people = _top(mentions, entities, "PER", 2)
     places = _top(mentions, entities, "LOC", 1)
     orgs = _top(mentions, entities, "ORG", 1)
     who = " and ".join(people) if people else " and ".join(orgs)
     head = f"{who} in {places[0]}" if who and places else who or (places[0] if places else "")
-    head = head or "News event"
+    head = head or fallback or "News event"  # no named entity: the event's own title, untranslated
     return f"{head}, {dates}" if dates else head
 
 
