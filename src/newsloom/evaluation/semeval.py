@@ -21,7 +21,7 @@ import hashlib
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -75,12 +75,23 @@ def text_id(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def text_signals(pairs: Sequence[Mapping[str, Any]], embedder: Embedder) -> dict[str, ArticleSignal]:
-    """One signal per distinct text of the pairs (title+lead embedded, as for real articles)."""
+def text_signals(
+    pairs: Sequence[Mapping[str, Any]],
+    embedder: Embedder,
+    identify: Callable[[str], str] | None = None,
+) -> dict[str, ArticleSignal]:
+    """One signal per distinct text of the pairs (title+lead embedded, as for real articles).
+
+    A missing ``lang1``/``lang2`` is filled by ``identify(text)`` when given (the language-pair baseline needs
+    it), else ``und``.
+    """
     texts: dict[str, tuple[str, str]] = {}
     for p in pairs:
         for side in ("1", "2"):
-            texts.setdefault(p[f"text{side}"], (str(p.get(f"lang{side}", "und")), text_id(p[f"text{side}"])))
+            text = p[f"text{side}"]
+            if text not in texts:
+                lang = p.get(f"lang{side}") or (identify(text) if identify else "und")
+                texts[text] = (str(lang), text_id(text))
     order = list(texts)
     vectors = embedder.embed([lead_words(t) for t in order])
     out = {}
@@ -136,16 +147,18 @@ def score_pairs(
     *,
     model: SimilarityModel | None = None,
     event: SimilarityModel | None = None,
+    identify: Callable[[str], str] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield ``pair_id``, ``similarity`` (higher = more similar) and ``same_event`` for each pair.
 
-    ``same_event`` is the clusterer's decision after clustering every text of the input in order.
+    ``same_event`` is the clusterer's decision after clustering every text of the input in order;
+    ``identify`` (text -> ISO 639-1 code) fills missing ``lang1``/``lang2``.
 
     >>> # for row in score_pairs(load_pairs(Path("pairs.jsonl")), E5Embedder()): print(row)
     """
     rows = list(pairs)
     m = model or default_model()
-    signals = text_signals(rows, embedder)
+    signals = text_signals(rows, embedder, identify)
     df = corpus_df(signals.values())
     baseline = corpus_baseline(signals.values())
     clusterer = cluster_all(rows, signals, event or event_model())

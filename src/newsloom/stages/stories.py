@@ -7,8 +7,8 @@ done in time order against every earlier story (a story's score is its best even
 "floods in Romania" stay apart even though they share a country.
 
 The thresholds were chosen on the demo corpus gold stories (``data/demo_gold/events.json``, a grid over
-cosine floor, entity floor, score floor and gap; a plateau at cosine 0.86, entities 0.05-0.15, score 0.5 gave
-pairwise story F1 0.83 with precision 1.0) and agree with SemEval-2022 Task 8 dev pairs whose gold
+cosine floor, entity floor, score floor and gap: cosine 0.86, entities 0.05-0.15, score 0.5 is the best setting
+with story precision 1.0; lower floors gain recall only by linking unrelated events) and agree with SemEval-2022 Task 8 dev pairs whose gold
 ``entities`` and ``narrative`` scores say "same actors, same narrative" (best precision-weighted split at
 cosine 0.88, entity overlap 0.05).
 
