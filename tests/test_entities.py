@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -240,3 +242,26 @@ def test_corrections_merge_and_split_survive_relinking(gaz: Gazetteer) -> None:
 def test_corrections_reject_bad_json() -> None:
     with pytest.raises(ValueError, match="merges"):
         Corrections.from_json('{"merges": [["only-one"]]}')
+
+
+_WORDS = st.sampled_from(
+    ["Putin", "Władimir", "Pjongjangu", "ONZ", "NATO", "kim", "Kim", "w", "powiedział", "The", "said", "UN",
+     "Ким", "Чен", "Ын", "«", "»", "„", ".", ",", "\n", "von", "der", "Leyen", "Hwasong-19", "Russia's", "l'Europe",
+     "PREZYDENT", "Storm", "Boris", "Bank", "Polski", "rosyjski", "金正恩", "بوتين", "Μητσοτάκης"]
+)  # fmt: skip
+
+
+@given(st.lists(_WORDS, max_size=40), st.sampled_from(["pl", "en", "cs", "ru", "de", "ro", "und"]))
+def test_extraction_and_linking_hold_their_invariants_on_word_soup(
+    gaz: Gazetteer, words: list[str], lang: str
+) -> None:
+    article = make_article("soup", "", " ".join(words), language=lang)
+    mentions = extract_mentions(article, gaz)
+    for m in mentions:
+        assert 0 <= m.start < m.end <= len(article.text) and article.text[m.start : m.end] == m.text
+    spans = sorted((m.start, m.end) for m in mentions)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))  # mentions never overlap
+    result = link_mentions(mentions, article_language={"soup": lang}, gazetteer=gaz)
+    assert all(m.entity_id for m in result.mentions)
+    assert sum(e.mention_count for e in result.entities) == len(mentions)
+    assert {e.id for e in result.entities} == {m.entity_id for m in result.mentions}

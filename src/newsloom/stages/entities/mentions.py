@@ -422,6 +422,9 @@ class _Extractor:
                 span = range(s, s + len(tail))
                 if any(x in covered for x in span[:-1]) or [self.toks[x].text for x in span] != tail:
                     continue
+                lone = (span[-1], span[-1] + 1)
+                if span[-1] in covered and not any(f[:2] == lone for f in self.found):
+                    continue  # the surname is part of a longer mention already
                 # A lone "Leyen" found by a cue is replaced by the whole "von der Leyen".
                 self.found = [f for f in self.found if f[:2] != (span[-1], span[-1] + 1)]
                 self.found.append((s, s + len(tail), "PER"))
