@@ -9,7 +9,7 @@ import pytest
 
 from newsloom.models import Claim
 from newsloom.stages.claims import group_claims
-from newsloom.stages.claims_group import DEFAULT_ENTITY_BONUS, DEFAULT_THRESHOLD
+from newsloom.stages.claims_group import DEFAULT_DENIAL_MARGIN, DEFAULT_ENTITY_BONUS, DEFAULT_THRESHOLD
 
 
 def claim(cid: str, quote: str, event: str | None = "ev1", speaker: str | None = None) -> Claim:
@@ -73,3 +73,20 @@ def test_multilingual_embeddings_group_translations_not_unrelated_claims() -> No
     out = group_claims(cs, {c.id: v for c, v in zip(cs, vectors, strict=True)}, {})
     groups = [c.claim_group_id for c in out]
     assert groups[0] == groups[1] == groups[2] != groups[3]
+
+
+def test_a_cluster_of_denials_joins_the_claim_it_answers() -> None:
+    supply = claim("c1", "North Korea supplied missiles to Russia")
+    denial = dataclasses.replace(claim("c2", "arms transfers"), stance="deny")
+    other = claim("c3", "The summit takes place next week")
+    cos = DEFAULT_THRESHOLD - DEFAULT_DENIAL_MARGIN / 2  # too far to cluster, close enough to answer
+    angle = float(np.arccos(cos))
+    vecs = {
+        "c1": unit(1, 0, 0),
+        "c2": unit(float(np.cos(angle)), float(np.sin(angle)), 0),
+        "c3": unit(0, 0, 1),
+    }
+    joined = group_claims([supply, denial, other], vecs, {})
+    assert joined[0].claim_group_id == joined[1].claim_group_id != joined[2].claim_group_id
+    apart = group_claims([supply, denial, other], vecs, {}, denial_margin=0.0)
+    assert apart[0].claim_group_id != apart[1].claim_group_id

@@ -24,6 +24,7 @@ from ..models import Claim
 
 DEFAULT_THRESHOLD = 0.85
 DEFAULT_ENTITY_BONUS = 0.04
+DEFAULT_DENIAL_MARGIN = 0.05  # a cluster of denials joins the claim it answers at threshold minus this
 
 
 def group_claims(
@@ -33,6 +34,7 @@ def group_claims(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     entity_bonus: float = DEFAULT_ENTITY_BONUS,
+    denial_margin: float = DEFAULT_DENIAL_MARGIN,
 ) -> list[Claim]:
     """The claims with ``claim_group_id`` set; groups never cross events (the key includes ``event_id``).
 
@@ -49,7 +51,7 @@ def group_claims(
         by_event[claim.event_id].append(claim)
     group_of: dict[str, str] = {}
     for event_id, members in by_event.items():
-        for cluster in _cluster(members, vectors, entity_sets, threshold, entity_bonus):
+        for cluster in _cluster(members, vectors, entity_sets, threshold, entity_bonus, denial_margin):
             gid = _group_id(event_id, min(c.id for c in cluster))
             for c in cluster:
                 group_of[c.id] = gid
@@ -66,6 +68,7 @@ def _cluster(
     entity_sets: Mapping[str, frozenset[str]],
     threshold: float,
     bonus: float,
+    denial_margin: float = 0.0,
 ) -> list[list[Claim]]:
     """Average-linkage clusters of claims whose mean pair score reaches ``threshold``."""
     with_vec = [c for c in claims if c.id in vectors]
@@ -99,4 +102,29 @@ def _cluster(
         x, y = pair
         clusters[x] = clusters[x] + clusters[y]
         del clusters[y]
+    clusters = _attach_denials(clusters, with_vec, score, threshold - denial_margin)
     return [[with_vec[i] for i in sorted(cl)] for cl in clusters] + singles
+
+
+def _attach_denials(
+    clusters: list[list[int]], claims: list[Claim], score: np.ndarray, floor: float
+) -> list[list[int]]:
+    """Join each cluster made only of denials or doubts to the closest asserting cluster, when close enough.
+
+    A denial is often worded as its object alone ("arms transfers", "эти обвинения"), far in embedding space
+    from the claim it answers; it still belongs with that claim in the grid.
+    """
+
+    def answering(cluster: list[int]) -> bool:
+        return all(claims[i].stance in ("deny", "question") for i in cluster)
+
+    result = [list(c) for c in clusters]
+    for cluster in [c for c in clusters if answering(c)]:
+        targets = [t for t in result if t != cluster and not answering(t)]
+        if not targets:
+            continue
+        best = max(targets, key=lambda t: float(score[np.ix_(cluster, t)].mean()))
+        if float(score[np.ix_(cluster, best)].mean()) >= floor:
+            best.extend(cluster)
+            result = [c for c in result if c != cluster]
+    return result
