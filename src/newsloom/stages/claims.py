@@ -116,6 +116,7 @@ class _Extractor:
         self.claims: list[Claim] = []
         self.last_end = -(10**9)
         self.last_speaker: Speaker | None = None
+        self.used_cues: set[int] = set()  # speech verbs already spent on a quotation's attribution
 
     def run(self) -> list[Claim]:
         quotes = find_quotes(self.text)
@@ -153,6 +154,7 @@ class _Extractor:
         trail_end = min([s_end, *later])
         cue = self._trailing_cue(q.end, trail_end)
         if cue is not None:
+            self.used_cues.add(cue.start)
             self._emit(
                 q.inner_start,
                 q.inner_end,
@@ -210,7 +212,7 @@ class _Extractor:
         i = 0
         while i < len(tokens):
             tok = tokens[i]
-            if any(c.start <= tok.start < c.end for c in self.claims):
+            if tok.start in self.used_cues or any(c.start <= tok.start < c.end for c in self.claims):
                 i += 1
                 continue
             pair = i + 1 < len(tokens) and (tok.folded, tokens[i + 1].folded) in self.lex.report_pairs
@@ -311,7 +313,11 @@ class _Extractor:
             if before:
                 speaker = self.speakers.find(start, before[-1].end, pivot)
                 return self._emit(before[-1].end, verb.start, verb, speaker, "indirect", cls=cls)
-        if self.lex.complementizers == {"that"} and len(tokens) - i > 4:
+        if (
+            self.lex.complementizers == {"that"}
+            and len(tokens) - i > 4
+            and verb.folded not in ("told", "tells")
+        ):
             return self._reported(start, verb.start, verb.end, end, verb, cls, tokens)
         return None
 

@@ -204,7 +204,7 @@ _REPORT_PAIRS: dict[str, list[tuple[str, str]]] = {
     "en": [("according", "to"), ("in", "words")],
     "pl": [("w", "opinii"), ("cytowany", "przez")],
     "ro": [("potrivit", "lui"), ("conform", "lui"), ("după", "cum")],
-    "es": [("de", "acuerdo")],
+    "es": [("acuerdo", "con")],
     "ru": [("по", "словам"), ("по", "данным"), ("по", "мнению"), ("как", "сообщает")],
     "de": [("nach", "angaben")],
     "fr": [("d'", "après")],

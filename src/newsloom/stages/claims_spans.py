@@ -80,6 +80,10 @@ def _pair_pattern(open_mark: str, close_mark: str) -> re.Pattern[str]:
     if banned & set(_CURLY_DOUBLE):
         banned |= set(_CURLY_DOUBLE)  # „…“ and „…” share marks: never let one span two quotations
     body = f"[^{re.escape(''.join(sorted(banned)))}\\n]{{2,1500}}?"
+    if open_mark == '"':
+        # Straight double quotes open and close alike: the opening one follows a space or bracket and hugs the
+        # next word, the closing one hugs the last word, so a closing and the next opening never pair up.
+        return re.compile(rf'(?:(?<=^)|(?<=[\s(\[–—-]))"(?=\S)({body})(?<=\S)"(?!\w)')
     if open_mark == "'":
         # Straight single quotes double as apostrophes ("qu'il", "don't"): the quoted words must hug the marks.
         return re.compile(rf"(?<![\w'])'(?=\S)({body})(?<=\S)'(?![\w'])")

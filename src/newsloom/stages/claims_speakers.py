@@ -23,6 +23,7 @@ _DETERMINERS = frozenset({"the", "la", "le", "les", "el", "los", "las", "il", "l
                           "den", "des", "l'"})  # fmt: skip
 # "As" words of parenthetical attributions ("Jak powiedział", "Wie er sagte", "Как отметил"): never a name.
 _AS_WORDS = frozenset({"as", "jak", "jako", "ako", "как", "wie", "comme", "como", "come", "cum", "dupa"})
+_FAR_PERSON = 40  # characters: a person this far from the verb loses to an organisation right by it
 _ROLE_WINDOW = (
     60  # characters between a role word and the name that fills it ("rzecznik Kremla Dmitrij Pieskow")
 )
@@ -210,6 +211,15 @@ class SpeakerFinder:
             return pivot[0] - m.end if is_before else m.start - pivot[1]
 
         people = sorted((m for m in mentions if m.type == "PER"), key=distance)
+        nearest = min(mentions, key=distance) if mentions else None
+        # "Państwowa Komisja Wyborcza stwierdziła": an organisation right by the verb outranks a person far off
+        # (a photo credit, an earlier clause).
+        adjacent = nearest is not None and nearest.type != "PER" and distance(nearest) <= 2
+        if nearest is not None and adjacent and (not people or distance(people[0]) > _FAR_PERSON):
+            return self._speaker(self._collective(nearest))
+        name = self._adjacent_name(tokens, pivot, is_before)
+        if name is not None and people and distance(people[0]) > _FAR_PERSON and " " in name.name:
+            return name
         if people:
             return self._speaker(self._collective(people[0]))
         for tok in sorted(tokens, key=lambda t: pivot[0] - t.end if is_before else t.start - pivot[1]):
@@ -219,7 +229,6 @@ class SpeakerFinder:
                 if bound is not None:
                     return bound
         others = sorted(mentions, key=distance)
-        name = self._adjacent_name(tokens, pivot, is_before)
         if name is not None and (not others or distance(others[0]) > abs(name.position - pivot[0])):
             return name  # "a indiqué M. Durepaire à l'AFP": the unlinked name by the verb, not the agency
         if others:
