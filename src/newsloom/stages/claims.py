@@ -262,8 +262,10 @@ class _Extractor:
         ):
             # "według zachodnich wywiadów Moskwa ...": an unnamed source, a few lowercase words long.
             run = []
-            for t in following:
-                if not self.text[t.start].islower() or (first is not None and t.start >= first[0]):
+            for t in following[:2]:
+                # Two words at most, and a one- or two-letter word ("v", "w", "de") ends the source's name.
+                short = t.end - t.start <= 2
+                if short or not self.text[t.start].islower() or (first is not None and t.start >= first[0]):
                     break
                 run.append(t)
             if run:
