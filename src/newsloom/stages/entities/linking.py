@@ -14,7 +14,8 @@ Order of decisions (each mention ends in exactly one entity):
 4. Analyst ``Corrections`` run last: splits (mentions with a given key leave an entity), then merges.
 
 Entity ids are ``"E" + sha1(...)[:10]`` of the gazetteer source id, or of the type and the canonical key of
-the cluster (its longest, most frequent key), so relinking the same corpus from scratch gives the same ids.
+the cluster (the first-seen key among its fullest forms), so relinking the same corpus from scratch gives the
+same ids, and appending articles keeps them unless a fuller form of the name appears for the first time.
 """
 
 from __future__ import annotations
@@ -259,7 +260,10 @@ class _Linker:
 def _stable_id(cluster: _Cluster, keys: Counter[str]) -> str:
     if cluster.gaz is not None:
         return entity_id_for(cluster.gaz.id)
-    canonical = min(keys, key=lambda k: (-k.count(" "), -keys[k], k))
+    # The first-seen key among the fullest forms: new articles appended later do not change the id (a count-
+    # based choice would flip as frequencies cross), and relinking the same corpus in the same order agrees.
+    most_tokens = max(k.count(" ") for k in keys)
+    canonical = next(k for k in keys if k.count(" ") == most_tokens)
     return "E" + hashlib.sha1(f"{cluster.type}:{canonical}".encode()).hexdigest()[:10]
 
 
