@@ -107,7 +107,7 @@ def test_composed_digest_without_english_article(
 ) -> None:
     event, arts, ms, claims = foreign
     digest = event_digest(event, arts, ms, ENTITIES, claims)
-    assert digest.title == "Vladimir Putin and Kim Jong Un in Pyongyang, 18-19 Jun 2024"
+    assert digest.title == "Vladimir Putin and Kim Jong Un — Pyongyang, 18-19 Jun 2024"
     assert "United States says" in digest.summary and "Russia and North Korea deny" in digest.summary
     assert "Vladimir Putin says" in digest.summary
     assert "3 articles in Czech, Polish, Romanian" in digest.summary
@@ -207,7 +207,7 @@ def test_story_digest_timeline_in_date_order() -> None:
 def test_markdown_and_json(foreign: tuple[Event, list[Article], list[Mention], list[Claim]]) -> None:
     digest = event_digest(*foreign[:3], ENTITIES, foreign[3])
     md = render_markdown([digest], heading="Brief")
-    assert md.startswith("# Brief\n\n## Vladimir Putin and Kim Jong Un in Pyongyang, 18-19 Jun 2024\n")
+    assert md.startswith("# Brief\n\n## Vladimir Putin and Kim Jong Un — Pyongyang, 18-19 Jun 2024\n")
     assert "**Claims**" in md and "**Key sentences (original language)**" in md and "(cs)" in md
     data = json.loads(json.dumps(digest_to_json(digest), ensure_ascii=False))
     assert data["title"] == digest.title and len(data["key_sentences"]) == 3

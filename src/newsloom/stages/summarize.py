@@ -21,6 +21,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from babel import Locale
@@ -136,7 +137,8 @@ def event_digest(
     grid = claim_grid(own_claims, languages)
     dates = _event_dates(event, originals)
     english = _central_english(originals, ranked)
-    composed = _composed_title(own_mentions, entities, dates, fallback=event.title)
+    speakers = {c.speaker for c in own_claims}
+    composed = _composed_title(own_mentions, entities, dates, fallback=event.title, speakers=speakers)
     title = english.title.strip() if english is not None and english.title.strip() else composed
     counts = _counts(event, originals)
     claims_text = "; ".join(row.sentence() for row in grid[:SUMMARY_CLAIM_ROWS])
@@ -286,15 +288,35 @@ def _top(mentions: Sequence[Mention], entities: Mapping[str, Entity], kind: str,
 
 
 def _composed_title(
-    mentions: Sequence[Mention], entities: Mapping[str, Entity], dates: str, fallback: str = ""
+    mentions: Sequence[Mention],
+    entities: Mapping[str, Entity],
+    dates: str,
+    fallback: str = "",
+    speakers: frozenset[str] | set[str] = frozenset(),
 ) -> str:
     people = _top(mentions, entities, "PER", 2)
-    places = _top(mentions, entities, "LOC", 1)
+    places = _top(mentions, entities, "LOC", 4)
     orgs = _top(mentions, entities, "ORG", 1)
     who = " and ".join(people) if people else " and ".join(orgs)
-    head = f"{who} in {places[0]}" if who and places else who or (places[0] if places else "")
+    # Places are listed, not asserted as the venue ("in X"): capitals and countries usually stand for their
+    # governments in these reports ("Moscow and Pyongyang deny"), so a town first, and never one that speaks.
+    silent = [p for p in places if not any(p in who_ for who_ in speakers)]
+    town = next((p for p in silent if not _is_country(p)), None)
+    where = town or " and ".join((silent or places)[:2])
+    head = f"{who} — {where}" if who and where else who or where
     head = head or fallback or "News event"  # no named entity: the event's own title, untranslated
     return f"{head}, {dates}" if dates else head
+
+
+@cache
+def _country_names() -> frozenset[str]:
+    """English short names of countries and territories ("Russia", "North Korea", "Czechia"), from babel."""
+    return frozenset(str(name) for name in Locale("en").territories.values())
+
+
+def _is_country(name: str) -> bool:
+    """True when an English place name is a country ("North Korea", "Russia")."""
+    return name in _country_names()
 
 
 def _central_english(articles: Sequence[Article], ranked: list[tuple[float, KeySentence]]) -> Article | None:
