@@ -226,3 +226,12 @@ def test_empty_and_undated_inputs_do_not_break() -> None:
     story = story_digest(Story("s9", "", ("e9",)), [bare], {})
     assert story.summary == "1 event. undated: Powódź w Kłodzku."
     assert render_markdown([]) == "\n"
+
+
+def test_a_place_that_speaks_is_not_listed_as_where(
+    foreign: tuple[Event, list[Article], list[Mention], list[Claim]],
+) -> None:
+    event, arts, ms, _ = foreign
+    speaking = [claim("c9", "a_pl", "Moscow and Pyongyang", "deny", "dostawy broni", "g9")]
+    digest = event_digest(event, arts, ms, ENTITIES, speaking)
+    assert digest.title == "Vladimir Putin and Kim Jong Un, 18-19 Jun 2024"

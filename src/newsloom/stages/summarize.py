@@ -302,7 +302,7 @@ def _composed_title(
     # governments in these reports ("Moscow and Pyongyang deny"), so a town first, and never one that speaks.
     silent = [p for p in places if not any(p in who_ for who_ in speakers)]
     town = next((p for p in silent if not _is_country(p)), None)
-    where = town or " and ".join((silent or places)[:2])
+    where = town or " and ".join(silent[:2])
     head = f"{who} — {where}" if who and where else who or where
     head = head or fallback or "News event"  # no named entity: the event's own title, untranslated
     return f"{head}, {dates}" if dates else head
