@@ -168,10 +168,12 @@ def test_infer_dates_from_event() -> None:
         make_article("u", "T", "Rescue continues.", published=None),
         make_article("w", "Wczoraj", "Wczoraj Putin przyleciał.", language="pl", published=None),
         make_article("lone", "T", "x", published=None),
+        make_article("d", "Tratat", "Putin a semnat miercuri un tratat.", language="ro", published=None),
     ]
-    event_of = dict.fromkeys("abcuw", "ev-1")
+    event_of = dict.fromkeys("abcuwd", "ev-1")
     got = infer_dates(arts, event_of)
-    assert set(got) == {"u", "w"}
+    assert set(got) == {"u", "w", "d"}
+    assert got["d"].value == DAY  # 2024-06-19 was a Wednesday: the named weekday is the event's first day
     assert got["u"] == PublicationDate(DAY + dt.timedelta(days=2), "inferred", got["u"].evidence)
     assert got["u"].evidence.startswith("event ev-1")
     assert got["w"].value == DAY + dt.timedelta(days=1)

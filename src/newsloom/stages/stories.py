@@ -269,9 +269,10 @@ def infer_dates(articles: Sequence[Article], event_of: Mapping[str, str]) -> dic
     """Publication dates for undated articles, from their event's dated articles.
 
     The base is the median publication date of the event's dated members; an article that says "yesterday"
-    (in its language) about the event is dated one day after the event's earliest date, one that names the
-    weekday of that earliest date one day after it (news says "on Tuesday" from a later day). Articles whose
-    event has no dated member are left out.
+    (in its language) is dated one day after the event's earliest date ("the day before yesterday": two); one
+    that names the weekday of that earliest date is dated on it (wire copy says "signed on Wednesday" on the
+    Wednesday itself more often than later; checked on the demo corpus's undated Romanian article). Articles
+    whose event has no dated member are left out.
 
     >>> from newsloom.models import PublicationDate
     >>> known = Article("a", "s", "o", "T", "x", "en", 1.0, PublicationDate(dt.date(2024, 6, 19), "text"))
@@ -298,7 +299,7 @@ def infer_dates(articles: Sequence[Article], event_of: Mapping[str, str]) -> dic
 
 
 def _relative_offset(article: Article, first: dt.date) -> int | None:
-    """Days after ``first`` implied by "yesterday"/"the day before yesterday" or the weekday of ``first``."""
+    """Days after ``first`` implied by "yesterday"/"the day before yesterday" (1, 2) or its weekday (0)."""
     from newsloom.stages.dates_lexicon import key, lexicon
 
     lex = lexicon(article.language)
@@ -307,5 +308,5 @@ def _relative_offset(article: Article, first: dt.date) -> int | None:
         if lex.relative.get(w, 0) < 0:
             return -lex.relative[w]
     if any(lex.weekdays.get(w) == first.weekday() for w in words):
-        return 1
+        return 0
     return None
