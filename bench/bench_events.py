@@ -25,6 +25,7 @@ import numpy as np
 from bench._report import write_section
 from bench.corpus import generate
 from newsloom.evaluation import semeval
+from newsloom.evaluation.metrics import pairwise
 from newsloom.evaluation.timeline import DEV_TOPICS, TEST_TOPICS, evaluate_timeline, format_timeline_report
 from newsloom.models import Article, PublicationDate
 from newsloom.stages.cluster import ArticleSignal, Clusterer
@@ -172,21 +173,6 @@ def _synthetic_articles(n: int, seed: int) -> tuple[list[Article], dict[str, str
     return arts, gold
 
 
-def pairwise_f1(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
-    """Pairwise precision/recall/F1 of a clustering against gold labels."""
-    ids = sorted(gold)
-    tp = fp = fn = 0
-    for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            same_p, same_g = predicted[a] == predicted[b], gold[a] == gold[b]
-            tp += same_p and same_g
-            fp += same_p and not same_g
-            fn += same_g and not same_p
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
-
-
 def throughput(n: int) -> list[str]:
     """Articles/s for embed + signal + assign on generated title+lead articles (fresh model, no cache)."""
     arts, gold = _synthetic_articles(n, seed=7)
@@ -203,7 +189,7 @@ def throughput(n: int) -> list[str]:
         runs.append((time.perf_counter() - start, t_embed, load, clusterer))
     total, t_embed, load, clusterer = min(runs, key=lambda r: r[0])
     predicted = {a.id: clusterer.event_of(a.id) or "" for a in arts}
-    q = pairwise_f1(predicted, gold)
+    q = pairwise(predicted, gold)
     words = statistics.median(len(f"{a.title} {a.text}".split()) for a in arts)
     return [
         f"- Throughput, events stage end to end (embed title+lead, signal, assign) on {n} generated articles "
@@ -284,13 +270,13 @@ def demo_scores(
         a.id: next(k for k in gold["articles"] if a.origin == k or a.origin.endswith("/" + k)) for a in arts
     }
     gold_event = {a.id: gold["articles"][key[a.id]]["event"] for a in arts}
-    events = pairwise_f1({a.id: clusterer.event_of(a.id) or "" for a in arts}, gold_event)
+    events = pairwise({a.id: clusterer.event_of(a.id) or "" for a in arts}, gold_event)
     stories = link_stories(profiles_for(clusterer.members(), signals))
     truth = {}
     for eid, members in clusterer.members().items():
         label = Counter(gold_event[m] for m in members).most_common(1)[0][0]
         truth[eid] = str(gold["events"][label]["story"] or label)
-    story = pairwise_f1(stories, truth)
+    story = pairwise(stories, truth)
     return events, story, len(arts), len(clusterer.members()), len(set(stories.values()))
 
 

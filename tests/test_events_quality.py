@@ -8,7 +8,6 @@ improve, lower them only on purpose with the reason in the commit. Embeddings ar
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import math
 from collections import Counter
@@ -24,6 +23,7 @@ from hypothesis import strategies as st
 
 from newsloom.config import load_settings
 from newsloom.errors import InputError
+from newsloom.evaluation.metrics import pairwise
 from newsloom.evaluation.semeval import (
     best_threshold,
     evaluate_semeval,
@@ -58,18 +58,6 @@ DEMO_STORY_F1_FLOOR = 0.70  # measured 0.722 (P 1.0, R 0.565: split flood events
 @pytest.fixture(scope="module")
 def embedder() -> CachedEmbedder:
     return CachedEmbedder(E5Embedder(threads=2), CACHE)
-
-
-def pairwise(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
-    tp = fp = fn = 0
-    for a, b in itertools.combinations(sorted(gold), 2):
-        same_p, same_g = predicted[a] == predicted[b], gold[a] == gold[b]
-        tp += same_p and same_g
-        fp += same_p and not same_g
-        fn += same_g and not same_p
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
 @pytest.mark.slow

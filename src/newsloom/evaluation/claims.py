@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from newsloom.evaluation.metrics import prf
+
 from ..models import Article, Claim, Entity, Mention, PublicationDate, RawDocument
 from ..stages.claims import extract_claims, group_claims
 from ..stages.claims_lexicon import lexicon_for
@@ -144,10 +146,7 @@ def _pairwise_f1(matched: list[tuple[GoldClaim, Claim]], event_of: Mapping[str, 
             tp += same_gold and same_pred
             fp += same_pred and not same_gold
             fn += same_gold and not same_pred
-    if tp == 0:
-        return 0.0
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
-    return 2 * precision * recall / (precision + recall)
+    return prf(tp, fp, fn)["f1"]
 
 
 # -- running the demo ------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ two articles are "together" when they share an event (or a story); precision and
 
 from __future__ import annotations
 
-import itertools
 import json
 import tempfile
 from collections.abc import Mapping
@@ -16,6 +15,7 @@ from typing import Any
 
 from ..config import Settings
 from ..models import Article
+from .metrics import pairwise
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 GOLD = Path(__file__).resolve().parents[1] / "data" / "demo_gold"
@@ -25,27 +25,6 @@ def relative_origin(origin: str, root: Path = DEMO) -> str:
     """Origin as the gold files name it: ``/.../demo/feed.xml#2`` -> ``feed.xml#2``."""
     prefix = str(root) + "/"
     return origin[len(prefix) :] if origin.startswith(prefix) else origin
-
-
-def pairwise(predicted: Mapping[str, str | None], gold: Mapping[str, str | None]) -> dict[str, float]:
-    """Pairwise precision, recall and F1 of "same group" over items present in both (None = no group)."""
-    items = sorted(set(predicted) & set(gold))
-    tp = fp = fn = 0
-    for a, b in itertools.combinations(items, 2):
-        same_pred = predicted[a] is not None and predicted[a] == predicted[b]
-        same_gold = gold[a] is not None and gold[a] == gold[b]
-        tp += same_pred and same_gold
-        fp += same_pred and not same_gold
-        fn += same_gold and not same_pred
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "pairs": tp + fn,
-    }
 
 
 def _accuracy(hits: int, total: int) -> float:

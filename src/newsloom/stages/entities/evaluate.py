@@ -20,6 +20,7 @@ from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
+from newsloom.evaluation.metrics import prf
 from newsloom.models import Article, Mention, Rejected
 from newsloom.stages.entities.gazetteer import Gazetteer
 from newsloom.stages.entities.keys import name_key
@@ -30,12 +31,6 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 VARIANTS = DATA / "eval" / "name_variants.jsonl"
 DEMO = DATA / "demo"
 DEMO_GOLD = DATA / "demo_gold" / "entities.json"
-
-
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
 def evaluate_variants(path: Path = VARIANTS, gazetteer: Gazetteer | None = None) -> dict[str, object]:
@@ -69,7 +64,7 @@ def evaluate_variants(path: Path = VARIANTS, gazetteer: Gazetteer | None = None)
         else:
             tn += 1
     langs = {row["lang_a"] for row in pairs} | {row["lang_b"] for row in pairs}
-    return {**_prf(tp, fp, fn), "pairs": len(pairs), "positives": tp + fn, "negatives": fp + tn,
+    return {**prf(tp, fp, fn, empty=1.0), "pairs": len(pairs), "positives": tp + fn, "negatives": fp + tn,
             "languages": len(langs), "errors": errors}  # fmt: skip
 
 
@@ -144,5 +139,5 @@ def evaluate_mentions(
             fp += 1
         elif g1 == g2:
             fn += 1
-    return {"typed": _prf(*typed), "untyped": _prf(*untyped), "linking": _prf(tp, fp, fn),
+    return {"typed": prf(*typed, empty=1.0), "untyped": prf(*untyped, empty=1.0), "linking": prf(tp, fp, fn, empty=1.0),
             "articles": len(articles), "gold_mentions": typed[0] + typed[2], "errors": errors}  # fmt: skip
