@@ -290,7 +290,11 @@ class Tracker:
         from .evaluation.semeval import load_pairs, score_pairs
         from .stages.embed import E5Embedder
 
-        return score_pairs(load_pairs(path), E5Embedder(threads=self.settings.embed_threads))
+        embedder = E5Embedder(threads=self.settings.embed_threads)
+        # Lines without lang1/lang2 get the language the pipeline's own identifier finds.
+        return score_pairs(
+            load_pairs(path), embedder, identify=lambda text: self.pipeline.langid.identify(text).code
+        )
 
     def evaluate(
         self, suite: str, *, pairs: str | None = None, data: str | None = None, topics: str | None = None
