@@ -91,7 +91,9 @@ def analyze(
     articles = _with_events_and_dates(store, articles, event_of)
     by_event = _group(articles, event_of)
     events, stories = _events_and_stories(store, by_event, members, signals, vectors)
-    claims = _claims(store, models, articles, linked, entities, event_of)
+    claims = _claims(
+        store, models, articles, new if not (rebuild or relink) else None, linked, entities, event_of
+    )
     events, stories = _digests(events, stories, by_event, linked, entities, claims)
 
     store.replace_entities(entities, [m for ms in linked.values() for m in ms])
@@ -256,19 +258,25 @@ def _claims(
     store: SQLiteStore,
     models: Models,
     articles: Sequence[Article],
+    new: Sequence[Article] | None,
     linked: Mapping[str, Sequence[Mention]],
     entities: Sequence[Entity],
     event_of: Mapping[str, str],
 ) -> list[Claim]:
-    """Claims of every article (extraction is cheap, and speakers follow the latest entity links), placed in
-    their events and grouped by proposition; quote embeddings are cached in the store."""
+    """Claims of the ``new`` articles (all articles when None, after a rebuild or an analyst correction) join the
+    stored ones; every claim is placed in its article's current event and grouped by proposition."""
     from .stages.claims import extract_claims, group_claims
 
     by_id = {e.id: e for e in entities}
+    stored = [] if new is None else store.claims()
+    # An earlier claim whose speaker entity no longer exists (re-linking renamed it) is extracted again.
+    stale = {c.article_id for c in stored if c.speaker_entity_id and c.speaker_entity_id not in by_id}
+    fresh_ids = {a.id for a in new} | stale if new is not None else {a.id for a in articles}
+    todo = [a for a in articles if a.id in fresh_ids]
+    kept = [c for c in stored if c.article_id not in fresh_ids]
     claims = [
-        dataclasses.replace(c, event_id=event_of.get(a.id))
-        for a in articles
-        for c in extract_claims(a, linked.get(a.id, ()), by_id)
+        dataclasses.replace(c, event_id=event_of.get(c.article_id))
+        for c in [*kept, *(c for a in todo for c in extract_claims(a, linked.get(a.id, ()), by_id))]
     ]
     if not claims:
         return []
@@ -277,6 +285,7 @@ def _claims(
 
 
 def _claim_vectors(store: SQLiteStore, models: Models, claims: Sequence[Claim]) -> dict[str, np.ndarray]:
+    """Quote embeddings for claim grouping, cached in the store by claim id."""
     raw = store.get_state(CLAIM_VECTORS_STATE)
     cached: dict[str, np.ndarray] = {}
     if raw:
@@ -284,8 +293,12 @@ def _claim_vectors(store: SQLiteStore, models: Models, claims: Sequence[Claim]) 
             cached = {key: data[key] for key in data.files}
     todo = [c for c in claims if c.id not in cached]
     if todo:
-        matrix = models.embedder.embed([c.quote for c in todo])  # type: ignore[attr-defined]
-        cached.update({c.id: matrix[i] for i, c in enumerate(todo)})
+        # Wire copies repeat quotes word for word; each distinct text is embedded once (the model's cost is
+        # per text, whatever its length).
+        texts = sorted({c.quote for c in todo})
+        matrix = models.embedder.embed(texts)  # type: ignore[attr-defined]
+        row = {text: i for i, text in enumerate(texts)}
+        cached.update({c.id: matrix[row[c.quote]] for c in todo})
     wanted = {c.id: cached[c.id] for c in claims}
     buffer = io.BytesIO()
     np.savez(buffer, **wanted)  # type: ignore[arg-type]
