@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jsonschema
@@ -144,3 +147,50 @@ def test_entities_import_wikidata(tmp_path: Path) -> None:
 
 def test_demo_folder_is_packaged() -> None:
     assert DEMO_CORPUS.is_dir() and len(list(DEMO_CORPUS.iterdir())) >= 30
+
+
+class _FakeChat(BaseHTTPRequestHandler):
+    """An OpenAI-compatible chat endpoint on 127.0.0.1 that answers every request with a fixed text."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = json.dumps({"choices": [{"message": {"role": "assistant", "content": "BACKEND SUMMARY"}}]})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_digest_uses_a_configured_backend(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeChat)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("NEWSLOOM_BACKEND", "openai")
+        monkeypatch.setenv("NEWSLOOM_BACKEND_URL", f"http://127.0.0.1:{server.server_address[1]}/v1")
+        monkeypatch.setenv("NEWSLOOM_BACKEND_MODEL", "fake")
+        event = _export(demo_db)["events"][0]["id"]
+        code, out = run("digest", "--event", event, "--format", "json", "--db", demo_db)
+    finally:
+        server.shutdown()
+    assert code == 0
+    assert json.loads(out)[0]["via"] == "backend" and "BACKEND SUMMARY" in out
+
+
+def test_digest_falls_back_when_the_backend_is_down(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("NEWSLOOM_BACKEND", "openai")
+    monkeypatch.setenv("NEWSLOOM_BACKEND_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("NEWSLOOM_BACKEND_MODEL", "fake")
+    monkeypatch.setenv("NEWSLOOM_BACKEND_TIMEOUT", "1")
+    monkeypatch.setenv("NEWSLOOM_BACKEND_RETRIES", "0")
+    event = _export(demo_db)["events"][0]
+    code, out = run("digest", "--event", event["id"], "--format", "json", "--db", demo_db)
+    assert code == 0
+    digest = json.loads(out)[0]
+    assert digest["via"] == "built-in" and digest["title"] == event["title"]
