@@ -194,3 +194,26 @@ def test_digest_falls_back_when_the_backend_is_down(demo_db: str, monkeypatch: p
     assert code == 0
     digest = json.loads(out)[0]
     assert digest["via"] == "built-in" and digest["title"] == event["title"]
+
+
+# Quality gate on the demo gold through the whole pipeline: floors pinned just below what is measured
+# (BENCHMARKS.md, section demo); raise them when results improve, lower them only on purpose, with a reason.
+DEMO_FLOORS = {"language": 0.97, "published": 0.95, "duplicates": 1.0, "events_f1": 0.95, "stories_f1": 0.85}
+
+
+def test_demo_quality_gate(demo_db: str) -> None:
+    from newsloom.config import Settings
+    from newsloom.evaluation.demo import GOLD, relative_origin, score_against_gold
+    from newsloom.tracker import Tracker
+
+    gold = json.loads((GOLD / "events.json").read_text(encoding="utf-8"))
+    with Tracker(Settings(db=demo_db, analyze=False)) as tracker:
+        articles = {relative_origin(a.origin): a for a in tracker.articles()}
+        stories = {e.id: e.story_id for e in tracker.events()}
+    report = score_against_gold(articles, stories, gold, rejected=0)
+    assert not report["missing"]
+    assert report["language_accuracy"] >= DEMO_FLOORS["language"]
+    assert report["published_accuracy"] >= DEMO_FLOORS["published"]
+    assert min(report["duplicates"].values()) >= DEMO_FLOORS["duplicates"]
+    assert report["events"]["f1"] >= DEMO_FLOORS["events_f1"], report["events"]
+    assert report["stories"]["f1"] >= DEMO_FLOORS["stories_f1"], report["stories"]
