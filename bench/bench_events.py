@@ -246,38 +246,13 @@ def demo_scores(
     embedder: CachedEmbedder, event: SimilarityModel | None = None
 ) -> tuple[dict[str, float], dict[str, float], int, int, int]:
     """Demo corpus: pairwise event scores, pairwise story scores, articles, events, stories."""
-    from collections import Counter
+    from newsloom.evaluation.demo import events_stage_on_demo
 
-    from newsloom.config import load_settings
-    from newsloom.pipeline import Pipeline
-    from newsloom.stages.dedup import Deduper
-    from newsloom.stages.ingest import read_inputs
-    from newsloom.stages.stories import link_stories, profiles_for
-
-    data = ROOT / "src" / "newsloom" / "data"
-    gold = json.loads((data / "demo_gold" / "events.json").read_text(encoding="utf-8"))
-    pipe = Pipeline(load_settings(), today=dt.date(2025, 6, 1))
-    arts = [a for d in read_inputs([str(data / "demo")]) if not hasattr(d, "reason")
-            for a in [pipe.process(d)] if isinstance(a, Article)]  # fmt: skip
-    arts.sort(key=lambda a: (a.published.value or dt.date.max, a.origin))
-    deduper = Deduper()
-    arts = [replace(a, duplicate_of=deduper.add(a.id, a.body)) for a in arts]
-    signals = {a.id: make_signal(a, v) for a, v in zip(arts, embed_articles(embedder, arts), strict=True)}
-    clusterer = Clusterer(model=event)
-    for a in arts:
-        clusterer.assign(signals[a.id])
-    key = {
-        a.id: next(k for k in gold["articles"] if a.origin == k or a.origin.endswith("/" + k)) for a in arts
-    }
-    gold_event = {a.id: gold["articles"][key[a.id]]["event"] for a in arts}
-    events = pairwise({a.id: clusterer.event_of(a.id) or "" for a in arts}, gold_event)
-    stories = link_stories(profiles_for(clusterer.members(), signals))
-    truth = {}
-    for eid, members in clusterer.members().items():
-        label = Counter(gold_event[m] for m in members).most_common(1)[0][0]
-        truth[eid] = str(gold["events"][label]["story"] or label)
-    story = pairwise(stories, truth)
-    return events, story, len(arts), len(clusterer.members()), len(set(stories.values()))
+    run = events_stage_on_demo(embedder, event)
+    events = pairwise({a.id: run.clusterer.event_of(a.id) for a in run.articles}, run.gold_event)
+    story = pairwise(run.stories, run.story_truth)
+    members = run.clusterer.members()
+    return events, story, len(run.articles), len(members), len(set(run.stories.values()))
 
 
 def demo_quality(embedder: CachedEmbedder) -> list[str]:

@@ -12,17 +12,15 @@ import json
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsloom.config import load_settings
 from newsloom.errors import InputError
+from newsloom.evaluation.demo import EventsStageRun, events_stage_on_demo
 from newsloom.evaluation.metrics import pairwise
 from newsloom.evaluation.semeval import (
     best_threshold,
@@ -34,14 +32,7 @@ from newsloom.evaluation.semeval import (
     split_title,
 )
 from newsloom.evaluation.timeline import date_f1, opening, referenced_days, rouge1_align
-from newsloom.models import Article
-from newsloom.pipeline import Pipeline
-from newsloom.stages.cluster import Clusterer
-from newsloom.stages.dedup import Deduper
-from newsloom.stages.embed import CachedEmbedder, E5Embedder, embed_articles
-from newsloom.stages.ingest import read_inputs
-from newsloom.stages.similarity import make_signal
-from newsloom.stages.stories import link_stories, profiles_for
+from newsloom.stages.embed import CachedEmbedder, E5Embedder
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 DATA = Path(__file__).resolve().parents[1] / "src" / "newsloom" / "data"
@@ -71,65 +62,28 @@ def test_semeval_dev_floors(embedder: CachedEmbedder) -> None:
     assert report["newsloom"]["same_event"]["f1"] >= SEMEVAL_F1_FLOOR
 
 
-def _gold_key(origin: str, keys: list[str]) -> str | None:
-    return next((k for k in keys if origin == k or origin.endswith("/" + k)), None)
-
-
 @pytest.fixture(scope="module")
-def demo(embedder: CachedEmbedder) -> dict[str, Any]:
-    """Run the demo corpus through the per-article pipeline, dedup, embedding, clustering and stories."""
-    gold = json.loads((DATA / "demo_gold" / "events.json").read_text(encoding="utf-8"))
-    pipe = Pipeline(load_settings(), today=dt.date(2025, 6, 1))
-    articles = [a for d in read_inputs([str(DATA / "demo")]) if not hasattr(d, "reason")
-                for a in [pipe.process(d)] if isinstance(a, Article)]  # fmt: skip
-    # Backfill order: by publication date, undated last (the clusterer's archive serves late articles).
-    articles.sort(key=lambda a: (a.published.value or dt.date.max, a.origin))
-    deduper = Deduper()
-    articles = [replace(a, duplicate_of=deduper.add(a.id, a.body)) for a in articles]
-    signals = {
-        a.id: make_signal(a, v) for a, v in zip(articles, embed_articles(embedder, articles), strict=True)
-    }
-    clusterer = Clusterer()
-    for a in articles:
-        clusterer.assign(signals[a.id])
-    keys = list(gold["articles"])
-    gold_event = {}
-    for a in articles:
-        key = _gold_key(a.origin, keys)
-        assert key is not None, f"demo article {a.origin} has no gold label"
-        gold_event[a.id] = gold["articles"][key]["event"]
-    stories = link_stories(profiles_for(clusterer.members(), signals))
-    return {"gold": gold, "articles": articles, "clusterer": clusterer, "gold_event": gold_event,
-            "stories": stories}  # fmt: skip
+def demo(embedder: CachedEmbedder) -> EventsStageRun:
+    """The events stage alone over the demo corpus (per-article pipeline, dedup, embeddings, clusterer, stories)."""
+    return events_stage_on_demo(embedder)
 
 
 @pytest.mark.slow
-def test_demo_events_floor(demo: dict[str, Any]) -> None:
-    clusterer: Clusterer = demo["clusterer"]
-    predicted = {a.id: clusterer.event_of(a.id) or "" for a in demo["articles"]}
-    scores = pairwise(predicted, demo["gold_event"])
+def test_demo_events_floor(demo: EventsStageRun) -> None:
+    predicted = {a.id: demo.clusterer.event_of(a.id) for a in demo.articles}
+    scores = pairwise(predicted, demo.gold_event)
     assert scores["precision"] >= DEMO_EVENT_PRECISION_FLOOR, scores
     assert scores["f1"] >= DEMO_EVENT_F1_FLOOR, scores
 
 
 @pytest.mark.slow
-def test_demo_stories_floor(demo: dict[str, Any]) -> None:
-    clusterer: Clusterer = demo["clusterer"]
-    gold = demo["gold"]
-
-    def gold_story(event_id: str) -> str:
-        labels = Counter(demo["gold_event"][a] for a in clusterer.members()[event_id])
-        label = labels.most_common(1)[0][0]
-        return str(gold["events"][label]["story"] or label)  # an event outside any story is its own
-
-    stories: dict[str, str] = demo["stories"]
-    truth = {e: gold_story(e) for e in stories}
+def test_demo_stories_floor(demo: EventsStageRun) -> None:
     by_story: dict[str, list[str]] = {}
-    for e, s in stories.items():
-        by_story.setdefault(s, []).append(truth[e])
-    purity = sum(Counter(v).most_common(1)[0][1] for v in by_story.values()) / len(stories)
+    for event_id, story_id in demo.stories.items():
+        by_story.setdefault(story_id, []).append(demo.story_truth[event_id])
+    purity = sum(Counter(v).most_common(1)[0][1] for v in by_story.values()) / len(demo.stories)
     assert purity >= DEMO_STORY_PURITY_FLOOR
-    assert pairwise(stories, truth)["f1"] >= DEMO_STORY_F1_FLOOR
+    assert pairwise(demo.stories, demo.story_truth)["f1"] >= DEMO_STORY_F1_FLOOR
 
 
 # ---- the harness itself (fast: fake embedder, tiny inputs) ---------------------------------------------------
