@@ -381,9 +381,10 @@ def fit_ridge(
 ) -> tuple[list[float], float]:
     """Closed-form ridge regression on expanded features; returns (weights, bias).
 
-    >>> w, b = fit_ridge([[0.2, 0.5, 0.5, 1], [0.0, 0.0, 0.0, 1], [0.1, 0.1, 0, 0]], [1.0, 0.0, 0.4], alpha=1e-9)
+    >>> rows = [[0.2, 0.5, 0.5, 1], [0.0, 0.0, 0.0, 1], [0.1, 0.1, 0, 0], [0.4, 0.2, 0.1, 0]]
+    >>> w, b = fit_ridge(rows, [0.2, 0.0, 0.1, 0.4], alpha=1e-9)  # the target is the cosine itself
     >>> round(b + sum(x * y for x, y in zip(w, expand([0.2, 0.5, 0.5, 1]))), 2)
-    1.0
+    0.2
     """
     x = np.array([expand(r, names) for r in rows], dtype=np.float64)
     y = np.asarray(targets, dtype=np.float64)

@@ -93,10 +93,11 @@ def _row(group_id: str, members: list[Claim], languages: Mapping[str, str]) -> G
         names: dict[str, str] = {}
         covered: set[str] = set()
         for c in members:
-            key = c.speaker_entity_id or c.speaker
-            parts = set(_parts(c.speaker))
-            if c.stance in stances and key not in names and not parts <= covered:
-                names[key] = c.speaker
+            shown = presentable_speaker(c.speaker)
+            key = c.speaker_entity_id or shown
+            parts = set(_parts(shown))
+            if shown and c.stance in stances and key not in names and not parts <= covered:
+                names[key] = shown
                 covered |= parts
         return tuple(names.values())
 
@@ -121,6 +122,21 @@ def _row(group_id: str, members: list[Claim], languages: Mapping[str, str]) -> G
         languages=tuple(sorted({languages.get(c.article_id, "und") for c in members})),
         claims=len(members),
     )
+
+
+def presentable_speaker(speaker: str) -> str:
+    """The parts of a speaker phrase an English reader can use: names, not the words around them.
+
+    Unlinked attributions keep their source words ("potrivit rezultatelor parțiale ale ..."), which the claim
+    record keeps for audit; the digest shows only capitalised parts (names in any script).
+
+    >>> presentable_speaker("Calin Georgescu and des documents déclassifiés")
+    'Calin Georgescu'
+    >>> presentable_speaker("agencji and le")
+    ''
+    """
+    kept = [p for p in _parts(speaker) if p[:1].isupper() or p[:1].isdigit()]
+    return _join(kept)
 
 
 def _parts(name: str) -> list[str]:
