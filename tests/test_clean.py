@@ -348,3 +348,12 @@ def test_semeval_bodies_are_kept() -> None:
         kept += len(result.title) + len(result.text)
     assert failed <= 0.01 * len(texts)
     assert kept >= 0.95 * sum(len(text) for text in texts)
+
+
+def test_article_in_a_script_without_spaces_is_kept() -> None:
+    doc = _text(
+        "東京で地震\n\n東京で強い地震があり、政府は被害状況を確認していると発表した。専門家によると、余震が続く可能性がある。\n"
+    )
+    cleaned = clean(doc)
+    assert cleaned.title == "東京で地震"
+    assert "余震" in cleaned.text

@@ -275,3 +275,13 @@ def test_extraction_and_linking_hold_their_invariants_on_word_soup(
     assert all(m.entity_id for m in result.mentions)
     assert sum(e.mention_count for e in result.entities) == len(mentions)
     assert {e.id for e in result.entities} == {m.entity_id for m in result.mentions}
+
+
+def test_entity_seen_only_in_cyrillic_gets_a_readable_display_name(gaz: Gazetteer) -> None:
+    article = make_article("r1", "Заявление", "Сергей Шойгу заявил, что армия готова.", "ru")
+    mentions = extract_mentions(article, gaz)
+    result = link_mentions(mentions, article_language={"r1": "ru"}, gazetteer=gaz)
+    shoigu = next(e for e in result.entities if e.type == "PER")
+    assert shoigu.name == "Sergei Shoigu" or shoigu.name.startswith("Serge")
+    assert shoigu.name.isascii()
+    assert "Сергей Шойгу" in {a.text for a in shoigu.aliases}

@@ -171,7 +171,9 @@ _FAMILIES: tuple[_Family, ...] = (
     ),
 )
 
-_SENTENCE_END = re.compile(r"[.!?…:;)\]\"'”“»«„]\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:;)\]\"'”“»«„。！？」』]\s*$")
+# Scripts written without spaces between words (Chinese, Japanese, Thai, ...): about two characters a word.
+_UNSPACED = re.compile("[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"[^\W\d_]+")
 _LIST_SEPARATOR = re.compile(r"\s[|•·»›>/]\s|\s*[|•·]\s*")
 _EDGE_WORDS = 6
@@ -248,8 +250,12 @@ def is_sentence_like(line: str) -> bool:
     True
     >>> is_sentence_like("World | Europe | Sport")
     False
+    >>> is_sentence_like("東京で強い地震があり、政府は被害状況を確認していると発表した。")
+    True
     """
     words = len(line.split())  # whitespace tokens: close enough, and much cheaper than a word regex
+    if words < 15 and not line.isascii():
+        words = max(words, len(_UNSPACED.findall(line)) // 2)
     return (words >= 4 and bool(_SENTENCE_END.search(line))) or words >= 15
 
 

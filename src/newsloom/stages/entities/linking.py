@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+
+from anyascii import anyascii
 
 from newsloom.models import Alias, Entity, EntityType, Mention
 from newsloom.stages.entities.gazetteer import GazEntry, Gazetteer, entity_id_for
@@ -279,7 +282,19 @@ def _display_name(cluster: _Cluster, surfaces: Counter[tuple[str, str]], keys: M
         latin = text[:1].lower() in _LATIN or text[:1].isascii()
         return (-full, -(lang == "en"), -latin, -count, len(text), text)
 
-    return min(surfaces.items(), key=rank)[0][0]
+    best = min(surfaces.items(), key=rank)[0][0]
+    # No Latin-script form was seen: an English reader still gets a readable name ("Путин" -> "Putin");
+    # the original spelling stays among the aliases.
+    return best if _latin_script(best) else _romanised(best)
+
+
+def _latin_script(text: str) -> bool:
+    letter = next((ch for ch in text if ch.isalpha()), "a")
+    return unicodedata.name(letter, "").startswith("LATIN")
+
+
+def _romanised(text: str) -> str:
+    return " ".join(word[:1].upper() + word[1:] for word in anyascii(text).split())
 
 
 def _apply_corrections(mentions: list[Mention], corrections: Corrections) -> list[Mention]:
