@@ -19,6 +19,7 @@ import numpy as np
 
 from .config import Settings
 from .models import Article, Claim, Entity, Event, Mention, Story
+from .progress import Progress, Silent
 from .store import SQLiteStore
 
 if TYPE_CHECKING:
@@ -57,7 +58,12 @@ def _analysed_ids(store: SQLiteStore) -> set[str]:
 
 
 def analyze(
-    store: SQLiteStore, settings: Settings, *, rebuild: bool = False, relink: bool = False
+    store: SQLiteStore,
+    settings: Settings,
+    *,
+    rebuild: bool = False,
+    relink: bool = False,
+    progress: Progress | None = None,
 ) -> tuple[str, ...]:
     """Bring entities, events, stories and claims up to date with the stored articles; returns notes for the user.
 
@@ -65,6 +71,7 @@ def analyze(
     """
     from .stages.cluster import Clusterer
 
+    watch = progress or Silent()
     articles = store.articles()
     done = set() if rebuild else _analysed_ids(store)
     new = [a for a in articles if a.id not in done]
@@ -74,11 +81,11 @@ def analyze(
     state = None if rebuild else store.get_state(CLUSTER_STATE)
     clusterer = Clusterer.from_state(state) if state else Clusterer()
 
-    mentions = _extract_mentions(store, models, articles, new, rebuild)
+    mentions = _extract_mentions(store, models, articles, new, rebuild, watch)
     linked, _ = _link(
         store, models, articles, mentions, groups={a.id: a.event_id for a in articles if a.event_id}
     )
-    vectors = _embed(store, models, articles, new)
+    vectors = _embed(store, models, articles, new, watch)
     signals = _signals(articles, vectors, linked)
     merges = _cluster(clusterer, new, signals)
     if merges:
@@ -109,7 +116,12 @@ def analyze(
 
 
 def _extract_mentions(
-    store: SQLiteStore, models: Models, articles: Sequence[Article], new: Sequence[Article], rebuild: bool
+    store: SQLiteStore,
+    models: Models,
+    articles: Sequence[Article],
+    new: Sequence[Article],
+    rebuild: bool,
+    watch: Progress,
 ) -> dict[str, list[Mention]]:
     from .stages.entities import extract_mentions
 
@@ -118,7 +130,7 @@ def _extract_mentions(
         for mention in store.mentions():
             known.setdefault(mention.article_id, []).append(dataclasses.replace(mention, entity_id=None))
     todo = articles if rebuild else new
-    for article in todo:
+    for article in watch.track(todo, "entities", total=len(todo)):
         known[article.id] = extract_mentions(article, models.gazetteer)  # type: ignore[arg-type]
     return known
 
@@ -148,7 +160,7 @@ def _link(
 
 
 def _embed(
-    store: SQLiteStore, models: Models, articles: Sequence[Article], new: Sequence[Article]
+    store: SQLiteStore, models: Models, articles: Sequence[Article], new: Sequence[Article], watch: Progress
 ) -> dict[str, np.ndarray]:
     """Vectors of every article: stored ones are reused, new originals are embedded, duplicates share theirs."""
     from .stages.embed import embed_articles
@@ -159,8 +171,8 @@ def _embed(
     todo = [
         a for a in new if a.id not in vectors and (a.duplicate_of is None or a.duplicate_of not in vectors)
     ]
-    for start in range(0, len(todo), 64):
-        chunk = todo[start : start + 64]
+    chunks = [todo[start : start + 64] for start in range(0, len(todo), 64)]
+    for chunk in watch.track(chunks, "embeddings", total=len(chunks), unit="batch of 64"):
         matrix = embed_articles(embedder, chunk)  # type: ignore[arg-type]
         fresh = {a.id: matrix[i] for i, a in enumerate(chunk)}
         store.save_embeddings(name, fresh)

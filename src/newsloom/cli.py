@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO, TypeVar
 
 from . import render
 from .config import DEFAULT_DB, load_settings
 from .errors import NewsloomError
+from .progress import Bars, Progress
 from .tracker import DEMO_CORPUS, IngestReport, Tracker
 
 T = TypeVar("T")
@@ -34,13 +35,9 @@ def command(name: str, help: str, arguments: Arguments = _no_arguments) -> Calla
     return register
 
 
-def _progress(stream: TextIO) -> Callable[[Iterator[T]], Iterator[T]] | None:
-    # A progress bar only where a person watches; logs and pipes get the summary alone.
-    if not stream.isatty():
-        return None
-    from tqdm import tqdm
-
-    return lambda items: iter(tqdm(items, desc="ingest", unit="doc", file=stream))
+def _progress(stream: TextIO) -> Progress | None:
+    # Progress bars only where a person watches; logs and pipes get the summary alone.
+    return Bars(stream) if stream.isatty() else None
 
 
 def _print_ingest(report: IngestReport, out: TextIO) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import render
-from .cli import command
+from .cli import _progress, command
 from .errors import InputError
 from .tracker import Tracker
 
@@ -28,7 +28,7 @@ def _stories(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
 
 @command("recluster", "Rebuild entities, events, stories and claims from scratch with the current settings.")
 def _recluster(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    out.write("\n".join(tracker.recluster()) + "\n")
+    out.write("\n".join(tracker.recluster(progress=_progress(sys.stderr))) + "\n")
     return 0
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -19,12 +19,12 @@ from .errors import NotFound
 from .export import Snapshot, write_export
 from .models import Article, Claim, Entity, Event, Mention, RawDocument, Rejected, Story
 from .pipeline import Pipeline
+from .progress import Progress, Silent
 from .stages.dedup import Deduper
 from .stages.ingest import read_inputs
 from .store import SQLiteStore, open_store
 
 DEMO_CORPUS = Path(__file__).parent / "data" / "demo"
-ProgressFactory = Callable[[Iterator[RawDocument | Rejected]], Iterator[RawDocument | Rejected]]
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class Tracker:
         paths: Sequence[str],
         *,
         stdin: BinaryIO | None = None,
-        progress: ProgressFactory | None = None,
+        progress: Progress | None = None,
     ) -> IngestReport:
         """Read, clean, identify, date and deduplicate ``paths`` (files, folders, ``-``), store them in batches,
         then run the corpus-level analysis over what is new."""
@@ -112,7 +112,8 @@ class Tracker:
         items: Iterator[RawDocument | Rejected] = read_inputs(
             paths, stdin=stdin, max_bytes=self.settings.max_bytes
         )
-        for item in progress(items) if progress else items:
+        watch = progress or Silent()
+        for item in watch.track(items, "ingest"):
             result = item if isinstance(item, Rejected) else self.pipeline.process(item)
             if isinstance(result, Rejected):
                 rejected.append(result)
@@ -134,7 +135,7 @@ class Tracker:
             self.store.add_rejections(rejected)
         notes: tuple[str, ...] = ()
         if added and self.settings.analyze:
-            notes = self.analyze()
+            notes = self.analyze(progress=watch)
         return IngestReport(added, present, duplicates, tuple(rejected), notes)
 
     def _flush(self, batch: _Batch) -> int:
@@ -142,17 +143,21 @@ class Tracker:
             self.store.add_articles(batch.articles, batch.signatures)
         return len(batch.articles)
 
-    def analyze(self, *, rebuild: bool = False, relink: bool = False) -> tuple[str, ...]:
+    def analyze(
+        self, *, rebuild: bool = False, relink: bool = False, progress: Progress | None = None
+    ) -> tuple[str, ...]:
         """Run the corpus-level stages (entities, events, stories, claims) over the stored articles."""
         from .analysis import analyze
 
-        return analyze(self.store, self.settings, rebuild=rebuild, relink=relink)
+        return analyze(
+            self.store, self.settings, rebuild=rebuild, relink=relink, progress=progress or Silent()
+        )
 
-    def recluster(self) -> tuple[str, ...]:
+    def recluster(self, *, progress: Progress | None = None) -> tuple[str, ...]:
         """Rebuild entities, events, stories and claims from scratch with the current settings."""
-        return self.analyze(rebuild=True)
+        return self.analyze(rebuild=True, progress=progress)
 
-    def demo(self, *, progress: ProgressFactory | None = None) -> IngestReport:
+    def demo(self, *, progress: Progress | None = None) -> IngestReport:
         """Ingest the bundled demo corpus."""
         return self.ingest([str(DEMO_CORPUS)], progress=progress)
 
