@@ -6,10 +6,17 @@ import dataclasses
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsloom.models import Claim
 from newsloom.stages.claims import group_claims
-from newsloom.stages.claims_group import DEFAULT_DENIAL_MARGIN, DEFAULT_ENTITY_BONUS, DEFAULT_THRESHOLD
+from newsloom.stages.claims_group import (
+    DEFAULT_DENIAL_MARGIN,
+    DEFAULT_ENTITY_BONUS,
+    DEFAULT_THRESHOLD,
+    _average_linkage,
+)
 
 
 def claim(cid: str, quote: str, event: str | None = "ev1", speaker: str | None = None) -> Claim:
@@ -90,3 +97,32 @@ def test_a_cluster_of_denials_joins_the_claim_it_answers() -> None:
     assert joined[0].claim_group_id == joined[1].claim_group_id != joined[2].claim_group_id
     apart = group_claims([supply, denial, other], vecs, {}, denial_margin=0.0)
     assert apart[0].claim_group_id != apart[1].claim_group_id
+
+
+def _naive_average_linkage(score: np.ndarray, threshold: float) -> list[list[int]]:
+    """The textbook loop: re-average every pair of clusters at every step (the reference)."""
+    clusters = [[i] for i in range(len(score))]
+    while len(clusters) > 1:
+        best, pair = threshold, None
+        for x in range(len(clusters)):
+            for y in range(x + 1, len(clusters)):
+                mean = float(score[np.ix_(clusters[x], clusters[y])].mean())
+                if mean >= best:
+                    best, pair = mean, (x, y)
+        if pair is None:
+            break
+        x, y = pair
+        clusters[x] = clusters[x] + clusters[y]
+        del clusters[y]
+    return clusters
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=12), st.integers(min_value=0, max_value=10_000))
+def test_fast_average_linkage_matches_the_textbook_loop(size: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    points = rng.normal(size=(size, 4))
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    score = np.round(points @ points.T, 3)  # rounding makes ties, which both must break the same way
+    got = sorted(sorted(c) for c in _average_linkage(score, 0.3))
+    assert got == sorted(sorted(c) for c in _naive_average_linkage(score, 0.3))
