@@ -11,9 +11,9 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -24,8 +24,11 @@ from .store import SQLiteStore
 
 if TYPE_CHECKING:
     from .stages.cluster import Clusterer
+    from .stages.embed import Embedder
+    from .stages.entities import Gazetteer
     from .stages.similarity import ArticleSignal
 
+T = TypeVar("T")
 CLUSTER_STATE = "clusterer"
 CLAIM_VECTORS_STATE = "claim_vectors"
 PROGRESS_STATE = "analysed_articles"
@@ -35,8 +38,8 @@ PROGRESS_STATE = "analysed_articles"
 class Models:
     """Heavy objects built once per analysis run and passed explicitly to the stages."""
 
-    gazetteer: object
-    embedder: object
+    gazetteer: Gazetteer
+    embedder: Embedder
 
 
 def _load_models(store: SQLiteStore, settings: Settings) -> tuple[Models, list[str]]:
@@ -81,7 +84,8 @@ def analyze(
     state = None if rebuild else store.get_state(CLUSTER_STATE)
     clusterer = Clusterer.from_state(state) if state else Clusterer()
 
-    mentions = _extract_mentions(store, models, articles, new, rebuild, watch)
+    problems: list[str] = []
+    mentions = _extract_mentions(store, models, articles, new, rebuild, watch, problems)
     linked, _ = _link(
         store, models, articles, mentions, groups={a.id: a.event_id for a in articles if a.event_id}
     )
@@ -99,7 +103,14 @@ def analyze(
     by_event = _group(articles, event_of)
     events, stories = _events_and_stories(store, by_event, members, signals, vectors)
     claims = _claims(
-        store, models, articles, new if not (rebuild or relink) else None, linked, entities, event_of
+        store,
+        models,
+        articles,
+        new if not (rebuild or relink) else None,
+        linked,
+        entities,
+        event_of,
+        problems,
     )
     events, stories = _digests(events, stories, by_event, linked, entities, claims)
 
@@ -108,6 +119,7 @@ def analyze(
     store.replace_claims(claims)
     store.set_state(CLUSTER_STATE, clusterer.to_state())
     store.set_state(PROGRESS_STATE, json.dumps(sorted(a.id for a in articles)).encode())
+    notes += problems
     notes += [
         f"analysed {len(new)} new article(s): {len(events)} event(s), {len(stories)} stor"
         f"{'y' if len(stories) == 1 else 'ies'}, {len(entities)} entities, {len(claims)} claim(s)"
@@ -122,6 +134,7 @@ def _extract_mentions(
     new: Sequence[Article],
     rebuild: bool,
     watch: Progress,
+    problems: list[str],
 ) -> dict[str, list[Mention]]:
     from .stages.entities import extract_mentions
 
@@ -131,8 +144,24 @@ def _extract_mentions(
             known.setdefault(mention.article_id, []).append(dataclasses.replace(mention, entity_id=None))
     todo = articles if rebuild else new
     for article in watch.track(todo, "entities", total=len(todo)):
-        known[article.id] = extract_mentions(article, models.gazetteer)  # type: ignore[arg-type]
+        known[article.id] = _guarded(
+            "entities",
+            article,
+            lambda a: extract_mentions(a, models.gazetteer),
+            problems,
+        )
     return known
+
+
+def _guarded(
+    stage: str, article: Article, call: Callable[[Article], list[T]], problems: list[str]
+) -> list[T]:
+    """One article's stage result; a failure on one article is reported by origin and never stops the others."""
+    try:
+        return call(article)
+    except Exception as exc:  # reported to the user with the stage and origin, never swallowed
+        problems.append(f"{stage} skipped for {article.origin}: {type(exc).__name__}: {exc}")
+        return []
 
 
 def _link(
@@ -150,7 +179,7 @@ def _link(
         [m for ms in mentions.values() for m in ms],
         article_language={a.id: a.language for a in articles},
         article_group=dict(groups),
-        gazetteer=models.gazetteer,  # type: ignore[arg-type]
+        gazetteer=models.gazetteer,
         corrections=corrections(store),
     )
     linked: dict[str, list[Mention]] = {}
@@ -173,7 +202,7 @@ def _embed(
     ]
     chunks = [todo[start : start + 64] for start in range(0, len(todo), 64)]
     for chunk in watch.track(chunks, "embeddings", total=len(chunks), unit="batch of 64"):
-        matrix = embed_articles(embedder, chunk)  # type: ignore[arg-type]
+        matrix = embed_articles(embedder, chunk)
         fresh = {a.id: matrix[i] for i, a in enumerate(chunk)}
         store.save_embeddings(name, fresh)
         vectors.update(fresh)
@@ -274,6 +303,7 @@ def _claims(
     linked: Mapping[str, Sequence[Mention]],
     entities: Sequence[Entity],
     event_of: Mapping[str, str],
+    problems: list[str],
 ) -> list[Claim]:
     """Claims of the ``new`` articles (all articles when None, after a rebuild or an analyst correction) join the
     stored ones; every claim is placed in its article's current event and grouped by proposition."""
@@ -288,7 +318,16 @@ def _claims(
     kept = [c for c in stored if c.article_id not in fresh_ids]
     claims = [
         dataclasses.replace(c, event_id=event_of.get(c.article_id))
-        for c in [*kept, *(c for a in todo for c in extract_claims(a, linked.get(a.id, ()), by_id))]
+        for c in [
+            *kept,
+            *(
+                c
+                for a in todo
+                for c in _guarded(
+                    "claims", a, lambda x: extract_claims(x, linked.get(x.id, ()), by_id), problems
+                )
+            ),
+        ]
     ]
     if not claims:
         return []
@@ -308,7 +347,7 @@ def _claim_vectors(store: SQLiteStore, models: Models, claims: Sequence[Claim]) 
         # Wire copies repeat quotes word for word; each distinct text is embedded once (the model's cost is
         # per text, whatever its length).
         texts = sorted({c.quote for c in todo})
-        matrix = models.embedder.embed(texts)  # type: ignore[attr-defined]
+        matrix = models.embedder.embed(texts)
         row = {text: i for i, text in enumerate(texts)}
         cached.update({c.id: matrix[row[c.quote]] for c in todo})
     wanted = {c.id: cached[c.id] for c in claims}
