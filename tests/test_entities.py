@@ -285,3 +285,24 @@ def test_entity_seen_only_in_cyrillic_gets_a_readable_display_name(gaz: Gazettee
     assert shoigu.name == "Sergei Shoigu" or shoigu.name.startswith("Serge")
     assert shoigu.name.isascii()
     assert "Сергей Шойгу" in {a.text for a in shoigu.aliases}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "person", "place"),
+    [
+        ("Prezydent Wrocławia Jacek Sutryk powiedział, że woda opada.", "pl", "Jacek Sutryk", "Wrocławia"),
+        ("Starosta Opavy Tomáš Navrátil uvedl, že voda klesá.", "cs", "Tomáš Navrátil", "Opavy"),
+    ],
+)
+def test_title_city_genitive_name_splits_place_from_person(
+    gaz: Gazetteer, text: str, lang: str, person: str, place: str
+) -> None:
+    found = {(m.text, m.type) for m in extract_mentions(make_article("g1", "T", text, lang), gaz)}
+    assert (person, "PER") in found
+    assert (place, "LOC") in found
+
+
+def test_first_name_in_the_genitive_before_a_surname_stays_a_name(gaz: Gazetteer) -> None:
+    text = "Hnutie ANO bývalého premiéra Andreja Babiša vyhralo voľby."
+    found = {(m.text, m.type) for m in extract_mentions(make_article("g2", "T", text, "sk"), gaz)}
+    assert ("Andreja Babiša", "PER") in found

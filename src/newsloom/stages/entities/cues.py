@@ -19,7 +19,7 @@ PERSON_TITLES = _words(
     kancler cancelar chancellor канцлер kanzler rzeczni mluvc purtator spokes sprecher secretar sekretar
     секретар tajemnik leader lider лидер przywodc vudce general генерал ambasador ambassador velvyslan посол
     botschafter king krol kral regel король konig pope papiez papez папа domnul doamna господин herr frau
-    senator сенатор posel posl deputat депутат abgeordnet mayor burmistrz primator primar мэр burgermeister
+    senator сенатор posel posl deputat депутат abgeordnet mayor burmistrz primator primar мэр burgermeister starost hejtman wojewod
     governor gubernator guvernator губернатор commissioner komisarz komisar comisar комиссар kommissar szef
     sef глава director dyrektor reditel директор prosecutor prokurator procuror прокурор judge sedzia soudce
     judecator судья richter prezes predsed председател vorsitzend chairman coach trener antrenor тренер

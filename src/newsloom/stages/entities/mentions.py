@@ -28,7 +28,7 @@ import simplemma
 from newsloom.models import Article, EntityType, Mention
 from newsloom.stages.entities import cues
 from newsloom.stages.entities.gazetteer import GazEntry, Gazetteer
-from newsloom.stages.entities.keys import name_key, token_key
+from newsloom.stages.entities.keys import name_key, skeleton, token_key
 from newsloom.text import fold
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|[A-Z]+\d+|\d+[A-Z]+", re.UNICODE)
@@ -320,9 +320,27 @@ class _Extractor:
         # counts only for cities ("Vladimir Putin", "George Simion").
         if k > i and self._name_like(k - 1):
             return True
+        # After a title, an inflected city followed by a whole name is the title's place: "Prezydent Wrocławia
+        # Jacek Sutryk" (genitive). "Prezydent Władimir Putin" (uninflected) and "premiéra Andreja Babiša"
+        # (a first name in the genitive, followed by a surname alone) stay names.
+        if (
+            k > 0
+            and cues.is_title(self.toks[k - 1].text)
+            and k + 2 < j
+            and self._name_like(k + 1)
+            and self._name_like(k + 2)
+            and self._inflected(self.toks[k].text, entry)
+        ):
+            return False
         # Small cities only: a big city before a name is usually a genitive ("Burmistrz Bukaresztu Nicușor
         # Dan"), while first names collide with smaller towns ("Vladimir", "Andria", "George").
         return entry.priority < _BIG_CITY and k + 1 < j and self._name_like(k + 1)
+
+    def _inflected(self, word: str, entry: GazEntry) -> bool:
+        """``word`` names ``entry`` only once a case ending is stripped ("Wrocławia" for "Wrocław")."""
+        return skeleton(word, self.lang) != skeleton(entry.name) and token_key(word, self.lang) == token_key(
+            entry.name
+        )
 
     def _name_like(self, k: int) -> bool:
         """An unknown capitalised word that is not a title, a gazetteer name or a sentence-initial common word."""
