@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -90,13 +91,13 @@ def analyze(
         store, models, articles, mentions, groups={a.id: a.event_id for a in articles if a.event_id}
     )
     vectors = _embed(store, models, articles, new, watch)
-    signals = _signals(articles, vectors, linked)
-    merges = _cluster(clusterer, new, signals)
+    merges = _cluster(clusterer, new, _signals(new, vectors, linked))
     if merges:
         store.add_merges(merges)
     members = clusterer.members()
     event_of = {article_id: event_id for event_id, ids in members.items() for article_id in ids}
-    # Linking again with the events known lets a bare surname join the full name used elsewhere in its event.
+    # Linking again with the events known lets a bare surname join the full name used elsewhere in its event;
+    # story linking then sees every article with its final entity ids.
     linked, entities = _link(store, models, articles, mentions, groups=event_of)
     signals = _signals(articles, vectors, linked)
     articles = _with_events_and_dates(store, articles, event_of)
@@ -279,20 +280,20 @@ def _events_and_stories(
 ) -> tuple[list[Event], list[Story]]:
     """Event records, and stories of two or more events (a lone event belongs to no story)."""
     from .stages.cluster import build_event
-    from .stages.stories import link_stories, profiles_for, timeline
+    from .stages.stories import build_story, link_stories, profiles_for
 
     previous = {e.id: e.story_id for e in store.events() if e.story_id}
-    profiles = profiles_for(members, signals)
-    story_of = link_stories(profiles, previous=previous)
-    lines = {sid: ids for sid, ids in timeline(profiles, story_of).items() if len(ids) >= 2}
+    story_of = link_stories(profiles_for(members, signals), previous=previous)
+    sizes = Counter(story_of.values())
+    shared = {event_id: story for event_id, story in story_of.items() if sizes[story] >= 2}
     events = [
-        build_event(
-            event_id, arts, story_of.get(event_id) if story_of.get(event_id) in lines else None, vectors
-        )
-        for event_id, arts in by_event.items()
+        build_event(event_id, arts, shared.get(event_id), vectors) for event_id, arts in by_event.items()
     ]
-    stories = [Story(sid, "", tuple(ids)) for sid, ids in lines.items()]
-    return events, stories
+    in_story: dict[str, list[Event]] = {}
+    for event in events:
+        if event.story_id:
+            in_story.setdefault(event.story_id, []).append(event)
+    return events, [build_story(story_id, members) for story_id, members in in_story.items()]
 
 
 def _claims(
