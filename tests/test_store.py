@@ -180,6 +180,10 @@ def test_analysis_tables_round_trip(store: SQLiteStore) -> None:
     claim = Claim("c1", "a1", "ev1", "Putin", "E1", "said", "assert", "indirect", 6, 10, "g1")
     store.replace_claims([claim])
     assert store.claims(event_id="ev1") == [claim]
+    assert store.claims(entity_id="E1", event_id="ev1") == [claim]
+    assert store.claim("c1") == claim
+    with pytest.raises(NotFound):
+        store.claim("c2")
     assert store.article("a2").published.how == "inferred"
     with pytest.raises(StoreError):
         store.update_articles({"a1": {"text": "rewritten"}})

@@ -6,7 +6,6 @@ Field names here are a public contract (``schema/export.schema.json``): later ve
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -166,9 +165,3 @@ def _write_csv(records: Iterable[dict[str, Any]], out: TextIO) -> int:
     for row in rows:
         writer.writerow({k: _csv_cell(v) for k, v in row.items()})
     return len(rows)
-
-
-def export_text(snapshot: Snapshot, fmt: str, *, table: str = "articles") -> str:
-    buffer = io.StringIO()
-    write_export(snapshot, fmt, buffer, table=table)
-    return buffer.getvalue()

@@ -182,7 +182,7 @@ class Tracker:
             self.store.event,
             self.store.story,
             self.store.entity,
-            self._claim,
+            self.store.claim,
             self.store.article,
         ):
             try:
@@ -190,12 +190,6 @@ class Tracker:
             except NotFound:
                 continue
         raise NotFound(f"nothing has the id {item_id!r} (article, event, story, entity or claim)")
-
-    def _claim(self, claim_id: str) -> Claim:
-        for claim in self.store.claims():
-            if claim.id == claim_id:
-                return claim
-        raise NotFound(f"no claim {claim_id!r}")
 
     def events(self) -> list[Event]:
         return self.store.events()

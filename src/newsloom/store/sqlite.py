@@ -25,6 +25,12 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 _QUERY_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
+def _where(conditions: Sequence[tuple[str, object]]) -> tuple[str, list[object]]:
+    """`` WHERE a AND b`` for the conditions whose value is given (``None`` or empty skips one), with arguments."""
+    used = [(sql, value) for sql, value in conditions if value]
+    return (" WHERE " + " AND ".join(sql for sql, _ in used) if used else ""), [value for _, value in used]
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -149,19 +155,13 @@ class SQLiteStore:
         with_removed: bool = False,
     ) -> list[Article]:
         """Articles in arrival order, optionally filtered."""
-        where, args = [], []
-        if language:
-            where.append("language = ?")
-            args.append(language)
-        if event_id:
-            where.append("event_id = ?")
-            args.append(event_id)
+        if ids is not None and not ids:
+            return []
+        where, args = _where([("language = ?", language), ("event_id = ?", event_id)])
         if ids is not None:
-            if not ids:
-                return []
-            where.append(f"id IN ({','.join('?' * len(ids))})")
+            where += (" AND " if where else " WHERE ") + f"id IN ({','.join('?' * len(ids))})"
             args.extend(ids)
-        sql = "SELECT * FROM articles" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY seq"
+        sql = f"SELECT * FROM articles{where} ORDER BY seq"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         rows = self.db.execute(sql, args).fetchall()
@@ -269,19 +269,17 @@ class SQLiteStore:
             )
 
     def entities(self, *, type: str | None = None, event_id: str | None = None) -> list[Entity]:
-        sql, args = "SELECT * FROM entities e", []
-        where = []
-        if type:
-            where.append("e.type = ?")
-            args.append(type)
-        if event_id:
-            where.append(
-                "e.id IN (SELECT m.entity_id FROM mentions m JOIN articles a ON a.id = m.article_id "
-                "WHERE a.event_id = ?)"
-            )
-            args.append(event_id)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        where, args = _where(
+            [
+                ("e.type = ?", type),
+                (
+                    "e.id IN (SELECT m.entity_id FROM mentions m JOIN articles a ON a.id = m.article_id "
+                    "WHERE a.event_id = ?)",
+                    event_id,
+                ),
+            ]
+        )
+        sql = f"SELECT * FROM entities e{where}"
         rows = self.db.execute(sql + " ORDER BY e.mention_count DESC, e.name", args)
         return [codec.entity_from_row(r) for r in rows]
 
@@ -407,16 +405,15 @@ class SQLiteStore:
             )
 
     def claims(self, *, event_id: str | None = None, entity_id: str | None = None) -> list[Claim]:
-        sql, args, where = "SELECT * FROM claims", [], []
-        if event_id:
-            where.append("event_id = ?")
-            args.append(event_id)
-        if entity_id:
-            where.append("speaker_entity_id = ?")
-            args.append(entity_id)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        where, args = _where([("event_id = ?", event_id), ("speaker_entity_id = ?", entity_id)])
+        sql = f"SELECT * FROM claims{where}"
         return [
             codec.claim_from_row(r)
             for r in self.db.execute(sql + " ORDER BY event_id, article_id, start", args)
         ]
+
+    def claim(self, claim_id: str) -> Claim:
+        row = self.db.execute("SELECT * FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no claim {claim_id!r}")
+        return codec.claim_from_row(row)
