@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from newsloom.models import Article, Claim, Entity, EntityType, Mention, PublicationDate
 from newsloom.stages.claims import claim_id, extract_claims, stance_of
-from newsloom.stages.claims_lexicon import LANGUAGES, lexicon_for
-from newsloom.stages.claims_spans import find_quotes, split_sentences, trim_claim
+from newsloom.stages.claims.lexicon import LANGUAGES, lexicon_for
+from newsloom.stages.claims.spans import find_quotes, split_sentences, trim_claim
 
 PESKOV = ("e_peskov", "Dmitry Peskov", "PER")
 RUSSIA = ("e_ru", "Russia", "LOC")

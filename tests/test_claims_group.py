@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from newsloom.models import Claim
 from newsloom.stages.claims import group_claims
-from newsloom.stages.claims_group import (
+from newsloom.stages.claims.group import (
     DEFAULT_DENIAL_MARGIN,
     DEFAULT_ENTITY_BONUS,
     DEFAULT_THRESHOLD,

@@ -29,7 +29,7 @@ from newsloom.evaluation.metrics import prf
 
 from ..models import Article, Claim, Entity, Mention, PublicationDate, RawDocument
 from ..stages.claims import extract_claims, group_claims
-from ..stages.claims_lexicon import lexicon_for
+from ..stages.claims.lexicon import lexicon_for
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEMO = DATA / "demo"

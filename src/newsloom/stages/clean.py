@@ -256,9 +256,11 @@ def _extract_html(content: str, url: str | None) -> _Extracted:
     title_match = _HTML_TITLE.search(content)
     fallback_title = _one_line(html.unescape(title_match.group(1))) if title_match else None
     fallback = _Extracted("\n".join(page_lines), fallback_title or None, None, None, None, page_lines)
-    try:
-        import trafilatura  # imported here: loading it costs ~0.3 s, plain-text runs never need it
+    # Imported here (loading it costs ~0.3 s, plain-text runs never need it) and outside the try below: a broken
+    # install must fail loudly, not turn every HTML page into tag-stripped text.
+    import trafilatura
 
+    try:
         result = trafilatura.bare_extraction(
             content,
             url=url,

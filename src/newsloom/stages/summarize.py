@@ -31,7 +31,7 @@ from ..backends import DigestBackend
 from ..errors import BackendError
 from ..models import Article, Claim, Entity, Event, Mention, Story
 from ..text import tokens
-from .claims_spans import split_sentences
+from .claims.spans import split_sentences
 from .summarize_claims import claim_grid
 
 __all__ = [

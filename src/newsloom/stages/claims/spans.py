@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import fold
+from ...text import fold
 
 # (opening, closing) marks seen in European news: pl/ro „…”, cs/de „…“, en “…” and "…", fr/ru «…», de »…«,
 # and the single forms. Straight single quotes also serve as apostrophes, hence the word-boundary guards.

@@ -22,10 +22,10 @@ import hashlib
 import itertools
 from collections.abc import Mapping, Sequence
 
-from ..models import Article, Claim, Entity, Mention, Stance
-from .claims_group import group_claims
-from .claims_lexicon import CueClass, Lexicon, lexicon_for
-from .claims_spans import (
+from ...models import Article, Claim, Entity, Mention, Stance
+from .group import group_claims
+from .lexicon import CueClass, Lexicon, lexicon_for
+from .spans import (
     Quote,
     Token,
     dash_lines,
@@ -35,7 +35,7 @@ from .claims_spans import (
     trim_claim,
     word_tokens,
 )
-from .claims_speakers import Speaker, SpeakerFinder
+from .speakers import Speaker, SpeakerFinder
 
 __all__ = ["claim_id", "extract_claims", "group_claims", "stance_of"]
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from ..text import fold
+from ...text import fold
 
 CueClass = Literal["say", "deny", "question", "report"]
 

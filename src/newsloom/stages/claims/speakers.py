@@ -14,9 +14,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..models import Entity, EntityType, Mention
-from .claims_lexicon import Lexicon
-from .claims_spans import Token, word_tokens
+from ...models import Entity, EntityType, Mention
+from .lexicon import Lexicon
+from .spans import Token, word_tokens
 
 _CONJUNCTION = re.compile(r"^\s*,?\s*(?:and|&|i|a|și|si|şi|und|и|et|y|e|oraz|ani)\s*$", re.IGNORECASE)
 _DETERMINERS = frozenset({"the", "la", "le", "les", "el", "los", "las", "il", "lo", "gli", "die", "der", "das",

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ..models import Claim
+from ...models import Claim
 
 DEFAULT_THRESHOLD = 0.85
 DEFAULT_ENTITY_BONUS = 0.04
