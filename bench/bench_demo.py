@@ -9,12 +9,13 @@ from __future__ import annotations
 import time
 
 from bench._report import write_section
+from newsloom import Tracker
 from newsloom.evaluation.demo import evaluate_demo, format_demo_report
 
 
 def main() -> None:
     start = time.perf_counter()
-    report = evaluate_demo()
+    report = evaluate_demo(None, Tracker)
     seconds = time.perf_counter() - start
     body = "\n".join(
         [

@@ -121,9 +121,27 @@ def test_state_round_trip_continues_identically(centres: list[np.ndarray]) -> No
     for s in stream[:6]:
         first.assign(s)
     restored = Clusterer.from_state(first.to_state())
-    for s in stream[6:]:
-        restored.assign(s)
-    assert restored.members() == whole.members()
+    later = {s.article_id: restored.assign(s).event_id for s in stream[6:]}
+    assert later == {s.article_id: whole.event_of(s.article_id) for s in stream[6:]}
+
+
+def test_changed_only_state_lists_touched_and_removed_events(centres: list[np.ndarray]) -> None:
+    c = Clusterer(dim=64, window_days=1, archive_size=0)
+    first = c.assign(sig("a", centres[0], "flood opava water", day=DAY)).event_id
+    assert [e.id for e in c.to_state(changed_only=True).events] == [first]
+    assert c.to_state(changed_only=True).events == ()  # nothing changed since
+    second = c.assign(sig("b", centres[1], "court vote annul", day=DAY + dt.timedelta(days=30)))
+    changes = c.to_state(changed_only=True)
+    assert [e.id for e in changes.events] == [second.event_id]
+    assert changes.removed == (first,)  # expired with no archive: it left the index
+
+
+def test_duplicate_of_a_stored_article_follows_it(centres: list[np.ndarray]) -> None:
+    c = Clusterer(dim=64)
+    c.remember("stored", "ev-elsewhere")
+    dup = c.assign(sig("copy", centres[0], "flood opava water", day=DAY, dup="stored"))
+    assert dup.event_id == "ev-elsewhere"
+    assert c.to_state().events == ()  # the stub stands for an event the store holds; nothing to save
 
 
 def test_bad_parameters_rejected() -> None:

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import make_article
+from newsloom.engine.plan import BatchPlan
 from newsloom.errors import NotFound, StoreError
 from newsloom.models import (
     Alias,
@@ -153,51 +154,60 @@ def test_embeddings_and_state_round_trip(store: SQLiteStore) -> None:
 
 def test_analysis_tables_round_trip(store: SQLiteStore) -> None:
     store.add_articles([make_article("a1", "T", "Putin said"), make_article("a2", "T2", "Путин")], {})
+    assert store.count_pending() == 2
     entity = Entity("E1", "Vladimir Putin", "PER", (Alias("Putin", "en", 1), Alias("Путин", "ru", 1)), 2)
-    mentions = [
+    mentions = (
         Mention("a1", "Putin", 0, 5, "PER", "putin", "E1"),
         Mention("a2", "Путин", 0, 5, "PER", "putin", "E1"),
-    ]
-    store.replace_entities([entity], mentions)
-    assert store.entity("E1") == entity
-    assert store.mentions(entity_id="E1") == mentions
-    store.update_articles(
-        {
-            "a1": {"event_id": "ev1"},
-            "a2": {"event_id": "ev1", "published": "2024-06-20", "published_how": "inferred"},
-        }
     )
     event = Event(
         "ev1", "Putin", dt.date(2024, 6, 19), dt.date(2024, 6, 20), ("a1", "a2"), ("en", "ru"), 2, "st1"
     )
     story = Story("st1", "Russia and North Korea", ("ev1",))
-    store.replace_events([event], [story])
+    claim = Claim("c1", "a1", "ev1", "Putin", "E1", "said", "assert", "indirect", 6, 10, "g1")
+    store.apply(
+        BatchPlan(
+            analysed=("a1", "a2"),
+            article_updates={
+                "a1": {"event_id": "ev1"},
+                "a2": {"event_id": "ev1", "published": "2024-06-20", "published_how": "inferred"},
+            },
+            mentions=mentions,
+            entities=(entity,),
+            events=(event,),
+            stories=(story,),
+            claims=(claim,),
+        )
+    )
+    assert store.count_pending() == 0
+    assert store.entity("E1") == entity
+    assert store.mentions(entity_id="E1") == list(mentions)
+    assert store.mentions(article_ids=["a2"]) == [mentions[1]]
     assert store.event("ev1") == event
     assert store.entities(event_id="ev1") == [entity]
-    store.add_merges({"ev0": "ev1"})
-    assert store.event("ev0").id == "ev1"
     assert store.stories() == [story]
-    claim = Claim("c1", "a1", "ev1", "Putin", "E1", "said", "assert", "indirect", 6, 10, "g1")
-    store.replace_claims([claim])
     assert store.claims(event_id="ev1") == [claim]
     assert store.claims(entity_id="E1", event_id="ev1") == [claim]
     assert store.claim("c1") == claim
     with pytest.raises(NotFound):
         store.claim("c2")
     assert store.article("a2").published.how == "inferred"
-    with pytest.raises(StoreError):
-        store.update_articles({"a1": {"text": "rewritten"}})
+    # Merging ev1 into ev2 moves its articles and claims, and the old id still resolves.
+    store.apply(BatchPlan(merges={"ev1": "ev2"}, events=(dataclasses.replace(event, id="ev2"),)))
+    assert store.event("ev1").id == "ev2"
+    assert store.claim("c1").event_id == "ev2"
+    assert {a.event_id for a in store.articles()} == {"ev2"}
+
+
+def test_a_failed_apply_writes_nothing(store: SQLiteStore) -> None:
+    store.add_articles([make_article("a1", "T", "x")], {})
+    bad = Mention("missing-article", "x", 0, 1, "LOC", "x", "E1")  # violates the foreign key
+    with pytest.raises(sqlite3.IntegrityError):
+        store.apply(BatchPlan(analysed=("a1",), entities=(Entity("E1", "X", "LOC"),), mentions=(bad,)))
+    assert store.entities() == [] and store.count_pending() == 1
 
 
 def test_merge_cycles_do_not_hang(store: SQLiteStore) -> None:
     store.add_merges({"a": "b"})
     store.add_merges({"b": "a"})
     assert store.resolve_event("a") in {"a", "b"}
-
-
-def test_replace_is_whole(store: SQLiteStore) -> None:
-    store.add_articles([make_article("a1", "T", "x")], {})
-    store.replace_entities([Entity("E1", "X", "LOC")], [Mention("a1", "x", 0, 1, "LOC", "x", "E1")])
-    store.replace_entities([], [])
-    assert store.entities() == [] and store.mentions() == []
-    assert dataclasses.asdict(store.article("a1"))["id"] == "a1"

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from .config import Settings
 from .errors import NotFound
@@ -22,7 +22,11 @@ from .pipeline import Pipeline
 from .progress import Progress, Silent
 from .stages.dedup import Deduper
 from .stages.ingest import read_inputs
-from .store import SQLiteStore, open_store
+from .store import open_store
+from .store.protocol import Store
+
+if TYPE_CHECKING:
+    from .engine.models import Models
 
 DEMO_CORPUS = Path(__file__).parent / "data" / "demo"
 
@@ -67,11 +71,22 @@ class _Batch:
 class Tracker:
     """Ingest articles and query everything derived from them, backed by one store."""
 
-    def __init__(self, settings: Settings, store: SQLiteStore | None = None, *, today: dt.date | None = None):
+    def __init__(self, settings: Settings, store: Store | None = None, *, today: dt.date | None = None):
         self.settings = settings
-        self.store = store if store is not None else open_store(settings.db)
+        self.store: Store = store if store is not None else open_store(settings.db)
         self.today = today
         self._pipeline: Pipeline | None = None
+        self._models: Models | None = None
+
+    @property
+    def models(self) -> Models:
+        """The gazetteer and encoder, loaded on first use and kept for the life of the tracker (a server or
+        worker pays the load once; read commands never load them)."""
+        if self._models is None:
+            from .engine.models import load_models
+
+            self._models = load_models(self.settings, self.store.imported_aliases())
+        return self._models
 
     def close(self) -> None:
         self.store.close()
@@ -134,7 +149,8 @@ class Tracker:
         if rejected:
             self.store.add_rejections(rejected)
         notes: tuple[str, ...] = ()
-        if added and self.settings.analyze:
+        # Also when nothing was added: an analysis interrupted earlier (a crash, a kill) is finished now.
+        if self.settings.analyze:
             notes = self.analyze(progress=watch)
         return IngestReport(added, present, duplicates, tuple(rejected), notes)
 
@@ -143,14 +159,17 @@ class Tracker:
             self.store.add_articles(batch.articles, batch.signatures)
         return len(batch.articles)
 
-    def analyze(
-        self, *, rebuild: bool = False, relink: bool = False, progress: Progress | None = None
-    ) -> tuple[str, ...]:
-        """Run the corpus-level stages (entities, events, stories, claims) over the stored articles."""
-        from .analysis import analyze
+    def analyze(self, *, rebuild: bool = False, progress: Progress | None = None) -> tuple[str, ...]:
+        """Analyse the stored articles not analysed yet (entities, events, stories, claims), batch by batch;
+        ``rebuild`` starts over from every stored article."""
+        from .engine.run import analyze
 
         return analyze(
-            self.store, self.settings, rebuild=rebuild, relink=relink, progress=progress or Silent()
+            self.store,
+            lambda: self.models,
+            batch_size=self.settings.batch_size,
+            rebuild=rebuild,
+            progress=progress or Silent(),
         )
 
     def recluster(self, *, progress: Progress | None = None) -> tuple[str, ...]:
@@ -241,17 +260,17 @@ class Tracker:
         return EntityProfile(entity, articles, events, tuple(sorted(months.items())))
 
     def merge_entities(self, source: str, target: str) -> tuple[str, ...]:
-        """Merge entity ``source`` into ``target``; kept in the store and applied at every re-linking."""
-        from .corrections import corrections, save_corrections
-
-        for entity_id in (source, target):
-            self.store.entity(entity_id)  # NotFound names the bad id before anything changes
-        save_corrections(self.store, corrections(self.store).merge(source, target))
-        return (f"merged {source} into {target}", *self.analyze(relink=True))
+        """Merge entity ``source`` into ``target`` (its id then redirects there); kept in the store and applied
+        to every later ingest."""
+        source, target = (self.store.entity(e).id for e in (source, target))  # NotFound names a bad id first
+        if source == target:
+            return (f"{source} and {target} are already one entity",)
+        self.store.merge_entity(source, target, {})
+        return (f"merged {source} into {target}",)
 
     def split_entity(self, entity_id: str, alias: str) -> tuple[str, ...]:
-        """Take ``alias`` out of ``entity_id`` into an entity of its own; kept across re-linking."""
-        from .corrections import corrections, save_corrections
+        """Take ``alias`` out of ``entity_id`` into an entity of its own; kept for every later ingest."""
+        from .stages.entities.linking import split_id
 
         entity = self.store.entity(entity_id)
         if alias not in {a.text for a in entity.aliases}:
@@ -259,21 +278,22 @@ class Tracker:
             raise NotFound(f"entity {entity_id} has no alias {alias!r} (its aliases: {known})")
         # Corrections work on comparison keys, so every inflection of the alias leaves with it.
         keys = {m.key for m in self.store.mentions(entity_id=entity.id) if m.text == alias}
-        updated = corrections(self.store)
         for key in sorted(keys):
-            updated = updated.split(entity.id, key)
-        save_corrections(self.store, updated)
-        return (f"split {alias!r} out of {entity_id}", *self.analyze(relink=True))
+            self.store.split_entity(entity.id, key, split_id(entity.id, key))
+        return (f"split {alias!r} out of {entity_id}",)
 
     def import_entities(self, path: Path) -> ImportReport:
-        """Extend the gazetteer with a Wikidata JSON extract (labels and aliases), then re-link entities."""
-        from .corrections import add_imported_aliases
+        """Extend the gazetteer with a Wikidata JSON extract (labels and aliases) for every later ingest.
+
+        Stored articles keep their links (entity ids never change under an analyst); ``recluster`` re-links
+        everything with the imported names.
+        """
         from .stages.entities import load_wikidata
 
         records, rejected = load_wikidata(path)
-        add_imported_aliases(self.store, records)
-        if records and self.store.count_articles():
-            self.analyze(relink=True)
+        self.store.add_imported_aliases(records)
+        if records and self._models is not None:
+            self._models.gazetteer.add_aliases(records)
         return ImportReport(len(records), tuple(rejected))
 
     # ---- digest, pair scoring, evaluation -------------------------------------------------------------------
@@ -301,4 +321,6 @@ class Tracker:
         """Run an evaluation suite (``semeval``, ``timeline``, ``demo``); returns the report and its text form."""
         from .evaluation.run import run_suite
 
-        return run_suite(suite, settings=self.settings, pairs=pairs, data=data, topics=topics)
+        return run_suite(
+            suite, settings=self.settings, pairs=pairs, data=data, topics=topics, open_tracker=type(self)
+        )

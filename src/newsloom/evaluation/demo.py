@@ -12,13 +12,13 @@ import datetime as dt
 import json
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..config import Settings
-from ..models import Article, Rejected
+from ..models import Article, Event, Rejected
 from .metrics import pairwise
 
 if TYPE_CHECKING:
@@ -40,15 +40,38 @@ def _accuracy(hits: int, total: int) -> float:
     return round(hits / total, 4) if total else 1.0
 
 
-def evaluate_demo(settings: Settings | None = None) -> dict[str, Any]:
-    """Run the pipeline on the demo corpus and score languages, dates, duplicates, events and stories."""
-    from ..tracker import Tracker
+class DemoRunner(Protocol):
+    """What the demo evaluation needs of a tracker (``newsloom.Tracker``; passed in, so evaluation does not
+    import the facade that calls it)."""
 
+    def __enter__(self) -> DemoRunner: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def demo(self) -> IngestResult: ...
+
+    def articles(self) -> list[Article]: ...
+
+    def events(self) -> list[Event]: ...
+
+
+class IngestResult(Protocol):
+    @property
+    def rejected(self) -> tuple[Any, ...]: ...
+
+
+def evaluate_demo(
+    settings: Settings | None, open_tracker: Callable[[Settings], DemoRunner]
+) -> dict[str, Any]:
+    """Run the pipeline on the demo corpus and score languages, dates, duplicates, events and stories.
+
+    ``open_tracker`` builds a tracker from settings: ``evaluate_demo(None, Tracker)``.
+    """
     gold = json.loads((GOLD / "events.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
         base = settings or Settings()
         run_settings = Settings(**{**base.__dict__, "db": str(Path(tmp) / "demo.db"), "analyze": True})
-        with Tracker(run_settings) as tracker:
+        with open_tracker(run_settings) as tracker:
             report = tracker.demo()
             articles = {relative_origin(a.origin): a for a in tracker.articles()}
             events = {e.id: e for e in tracker.events()}

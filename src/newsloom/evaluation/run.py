@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from .demo import DemoRunner
 
 SHARED_DATA = Path("..") / "shared" / "data"
 
@@ -25,6 +29,7 @@ def run_suite(
     pairs: str | None = None,
     data: str | None = None,
     topics: str | None = None,
+    open_tracker: Callable[[Settings], DemoRunner] | None = None,
 ) -> tuple[dict[str, Any], str]:
     """Run ``semeval``, ``timeline`` or ``demo``; returns the report and a plain-text table of it."""
     from ..stages.embed import E5Embedder
@@ -45,6 +50,8 @@ def run_suite(
     if suite == "demo":
         from .demo import evaluate_demo, format_demo_report
 
-        report = evaluate_demo(settings)
+        if open_tracker is None:
+            raise InputError("the demo suite runs the pipeline: give open_tracker (newsloom.Tracker)")
+        report = evaluate_demo(settings, open_tracker)
         return report, format_demo_report(report)
     raise InputError(f"unknown evaluation suite {suite!r}; choose semeval, timeline or demo")

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,10 +78,13 @@ class _Event:
     last: dt.date | None = None
     seen: int = 0  # clock ordinal of the last article, for expiry
     language: str = ""  # the founding article's language: the index row's language for the baseline
+    size: int = 0  # articles in the event (members holds only those assigned since it was loaded)
+    loaded: bool = True  # False for a stub standing in for an event outside the index
 
     def add(self, s: ArticleSignal) -> None:
         """Fold one article into the profile."""
         self.members.append(s.article_id)
+        self.size += 1
         if self.vec_sum is not None:
             self.vec_sum += s.vector
         self.terms.update(s.terms)
@@ -210,6 +211,7 @@ class Clusterer:
         self._archived_order: list[str] = []  # expiry order, oldest first (may hold stale ids)
         self._clock = 0  # newest article date seen (ordinal); undated articles use it
         self._expired_at = 0
+        self._dirty: set[str] = set()  # events changed since the state was last saved or loaded
 
     # ---- public API -------------------------------------------------------------------------------------
     def assign(self, signal: ArticleSignal) -> Assignment:
@@ -251,8 +253,16 @@ class Clusterer:
         return self.resolve(ev) if ev else None
 
     def members(self) -> dict[str, list[str]]:
-        """Event id -> article ids in arrival order, for live (not merged-away) events."""
-        return {eid: list(ev.members) for eid, ev in self._events.items() if eid not in self._merged}
+        """Event id -> article ids in arrival order, for live (not merged-away) events.
+
+        A clusterer continued with :meth:`from_state` knows only the articles assigned since (the store keeps
+        the rest).
+        """
+        return {
+            eid: list(ev.members)
+            for eid, ev in self._events.items()
+            if eid not in self._merged and ev.members
+        }
 
     def merges(self) -> dict[str, str]:
         """Merged-away event id -> the id it was merged into (directly)."""
@@ -317,8 +327,10 @@ class Clusterer:
 
     def _join(self, eid: str, s: ArticleSignal, score: float, dup: bool = False) -> Assignment:
         ev = self._events[eid]
+        self._dirty.add(eid)
         if dup:  # a duplicate adds a member but must not weigh the profile twice
             ev.members.append(s.article_id)
+            ev.size += 1
         else:
             ev.add(s)
         self._article_event[s.article_id] = eid
@@ -338,9 +350,11 @@ class Clusterer:
         if keep == other:
             return keep
         a, b = self._events[keep], self._events[other]
-        if len(b.members) > len(a.members):
+        if b.size > a.size:
             a, b = b, a
         a.members.extend(b.members)
+        a.size += b.size
+        self._dirty.update((a.id, b.id))
         if a.vec_sum is not None and b.vec_sum is not None:
             a.vec_sum += b.vec_sum
         a.terms.update(b.terms)
@@ -366,6 +380,7 @@ class Clusterer:
         horizon = self._clock - self.window_days
         for eid in [e for e in self._open.ids if self._events[e].seen < horizon]:
             ev = self._events[eid]
+            self._dirty.add(eid)
             self._open.remove(eid)
             ev.terms = Counter(dict(ev.terms.most_common(ARCHIVE_TERMS)))
             ev.entities = Counter(dict(ev.entities.most_common(ARCHIVE_ENTITIES)))
@@ -377,67 +392,102 @@ class Clusterer:
         while len(self._archive) > self.archive_size:
             old = self._archived_order.pop(0)
             if old in self._archive:
+                self._dirty.add(old)
                 self._archive.remove(old)
                 ev = self._events[old]
                 ev.vec_sum, ev.terms, ev.entities = None, Counter(), Counter()
 
     # ---- persistence ----------------------------------------------------------------------------------------
-    def to_state(self) -> bytes:
-        """Serialise everything needed to continue clustering later (compact: npz + JSON metadata)."""
-        events = []
-        for ev in self._events.values():
-            events.append({"id": ev.id, "members": ev.members, "languages": dict(ev.languages),
-                           "first": ev.first.isoformat() if ev.first else None,
-                           "last": ev.last.isoformat() if ev.last else None, "seen": ev.seen,
-                           "language": ev.language, "terms": dict(ev.terms), "entities": dict(ev.entities)})  # fmt: skip
-        open_ids = list(self._open.ids)
-        archived = [e for e in dict.fromkeys(self._archived_order) if e in self._archive]
+    def remember(self, article_id: str, event_id: str) -> None:
+        """Record where an already stored article went, so its wire duplicates in a later batch follow it.
+
+        The event need not be in the index any more: a duplicate of an article in a forgotten event still joins
+        that event (as a member only; nothing of it is loaded).
+        """
+        self._article_event[article_id] = event_id
+        if event_id not in self._events:
+            self._events[event_id] = _Event(event_id, [], None, loaded=False)
+
+    def to_state(self, *, changed_only: bool = False) -> ClusterState:
+        """What continuing later needs: the settings and counters, and every event still in the index.
+
+        ``changed_only`` gives the events changed since the last :meth:`to_state` or :meth:`from_state` (and the
+        ids that left the index), so a store rewrites only those rows.
+        """
+        rank = {eid: i for i, eid in enumerate(dict.fromkeys(self._archived_order))}
+        rows = []
+        wanted = self._dirty if changed_only else set(self._open.ids) | set(self._archive.ids)
+        for eid in sorted(wanted):
+            ev = self._events.get(eid)
+            if ev is None or ev.vec_sum is None or not ev.loaded:
+                continue
+            pool = "open" if eid in self._open else "archive" if eid in self._archive else ""
+            if pool:
+                rows.append(EventState(eid, pool, ev.size, ev.vec_sum.astype(np.float32).tobytes(), dict(ev.terms),
+                                       dict(ev.entities), dict(ev.languages), ev.first, ev.last, ev.seen,
+                                       ev.language, rank.get(eid, -1)))  # fmt: skip
+        live = {r.id for r in rows}
+        gone = tuple(sorted(e for e in self._dirty if e not in live)) if changed_only else ()
         meta: dict[str, Any] = {
-            "version": 1, "threshold": self.threshold, "merge_threshold": self.merge_threshold,
+            "version": 2, "threshold": self.threshold, "merge_threshold": self.merge_threshold,
             "window_days": self.window_days, "archive_size": self.archive_size, "candidates": self.candidates,
-            "min_cosine": self.min_cosine, "entity_veto": self.entity_veto, "dim": self.dim, "clock": self._clock, "expired_at": self._expired_at,
-            "documents": self.df.documents, "events": events, "merged": self._merged, "open": open_ids,
-            "archived": archived, "baseline": self.baseline.to_dict(),
+            "min_cosine": self.min_cosine, "entity_veto": self.entity_veto, "dim": self.dim,
+            "clock": self._clock, "expired_at": self._expired_at, "documents": self.df.documents,
+            "baseline": self.baseline.to_dict(),
         }  # fmt: skip
-        ids = open_ids + archived
-        sums = np.stack([_sum(self._events[e]) for e in ids]) if ids else np.zeros((0, self.dim))
-        buf = io.BytesIO()
-        np.savez_compressed(buf, meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
-                            sums=sums.astype(np.float32), df=self.df.counts)  # fmt: skip
-        return buf.getvalue()
+        self._dirty = set()
+        return ClusterState(meta, self.df.counts.astype(np.int32).tobytes(), tuple(rows), gone)
 
     @classmethod
-    def from_state(cls, state: bytes, model: SimilarityModel | None = None) -> Clusterer:
-        """Rebuild a clusterer saved by :meth:`to_state`."""
-        with np.load(io.BytesIO(state)) as data:
-            meta = json.loads(data["meta"].tobytes().decode("utf-8"))
-            sums, counts = data["sums"], data["df"]
+    def from_state(cls, state: ClusterState, model: SimilarityModel | None = None) -> Clusterer:
+        """Continue from :meth:`to_state` (the whole state: settings, counters and the indexed events)."""
+        meta = state.meta
         c = cls(meta["threshold"], merge_threshold=meta["merge_threshold"], window_days=meta["window_days"],
                 archive_size=meta["archive_size"], candidates=meta["candidates"], min_cosine=meta["min_cosine"],
                 entity_veto=meta["entity_veto"], model=model, dim=meta["dim"])  # fmt: skip
-        c.df = DocumentFrequency(counts.astype(np.int32), int(meta["documents"]))
+        c.df = DocumentFrequency(
+            np.frombuffer(state.df_counts, dtype=np.int32).copy(), int(meta["documents"])
+        )
         c.baseline = LanguageBaseline.from_dict(meta["baseline"])
-        c._clock, c._expired_at, c._merged = meta["clock"], meta["expired_at"], dict(meta["merged"])
-        for e in meta["events"]:
-            ev = _Event(e["id"], list(e["members"]), None, Counter(e["terms"]), Counter(e["entities"]),
-                        Counter(e["languages"]), _date(e["first"]), _date(e["last"]), e["seen"],
-                        e["language"])  # fmt: skip
+        c._clock, c._expired_at = int(meta["clock"]), int(meta["expired_at"])
+        archived = []
+        for row in state.events:
+            ev = _Event(row.id, [], np.frombuffer(row.vec_sum, dtype=np.float32).copy(), Counter(row.terms),
+                        Counter(row.entities), Counter(row.languages), row.first, row.last, row.seen,
+                        row.language, size=row.size)  # fmt: skip
             c._events[ev.id] = ev
-            for a in ev.members:
-                c._article_event[a] = ev.id
-        n_open = len(meta["open"])
-        for i, eid in enumerate(meta["open"] + meta["archived"]):
-            ev = c._events[eid]
-            ev.vec_sum = sums[i].astype(np.float32)
-            (c._open if i < n_open else c._archive).put(eid, ev.centroid(), c._code(ev.language))
-        c._archived_order = list(meta["archived"])
+            (c._open if row.pool == "open" else c._archive).put(ev.id, ev.centroid(), c._code(ev.language))
+            if row.pool == "archive":
+                archived.append((row.archived_rank, ev.id))
+        c._archived_order = [eid for _, eid in sorted(archived)]
+        c._dirty = set()
         return c
 
 
-def _sum(ev: _Event) -> npt.NDArray[np.float32]:
-    assert ev.vec_sum is not None  # open events always carry their vector sum
-    return ev.vec_sum
+@dataclass(frozen=True)
+class EventState:
+    """One indexed event as a store row: its vector sum (centroid direction), profile, dates and pool."""
+
+    id: str
+    pool: str  # "open" (inside the time window) or "archive"
+    size: int
+    vec_sum: bytes  # float32
+    terms: dict[str, int]
+    entities: dict[str, int]
+    languages: dict[str, int]
+    first: dt.date | None
+    last: dt.date | None
+    seen: int
+    language: str
+    archived_rank: int  # expiry order in the archive (oldest first); -1 in the open pool
 
 
-def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
+@dataclass(frozen=True)
+class ClusterState:
+    """The clusterer's persistent state: settings and counters (``meta``), document frequencies, the indexed
+    events (all of them, or only those changed), and the ids that left the index since the last save."""
+
+    meta: dict[str, Any] = field(hash=False)
+    df_counts: bytes
+    events: tuple[EventState, ...]
+    removed: tuple[str, ...] = ()

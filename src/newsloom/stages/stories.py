@@ -147,6 +147,50 @@ def link_stories(
     return _name_groups(groups, previous or {})
 
 
+def attach_stories(
+    touched: Sequence[EventProfile],
+    candidates: Sequence[EventProfile],
+    story_of: Mapping[str, str],
+    rule: StoryRule = StoryRule(),
+) -> dict[str, str]:
+    """Incremental :func:`link_stories`: place the ``touched`` events (new or changed) among ``candidates`` (the
+    stored events that could link to them: shared main actors, within the time gap), keeping every story id
+    already given. Returns the story id of each event whose story is new or changed.
+
+    A touched event already in a story stays there; one without a story joins the story of its best-scoring
+    candidate (scored earlier event first, as :func:`link_stories` does), and a candidate without a story founds
+    one with it, named after the earlier of the two.
+
+    >>> v = np.ones(2, np.float32) / np.sqrt(2)
+    >>> a = EventProfile("ev-a", v, frozenset({"kim", "putin"}), ("summit",), dt.date(2024, 6, 19), None)
+    >>> b = EventProfile("ev-b", v, frozenset({"kim", "putin"}), ("summit",), dt.date(2024, 9, 1), None)
+    >>> attach_stories([b], [a], {}) == {"ev-a": story_id_for("ev-a"), "ev-b": story_id_for("ev-a")}
+    True
+    """
+    current = dict(story_of)
+    changed: dict[str, str] = {}
+    pool = {p.event_id: p for p in candidates}
+    pool.update({p.event_id: p for p in touched})
+    for ev in _order(touched):
+        if ev.event_id in current:
+            continue
+        best, best_score = None, rule.min_score
+        for other in _order(list(pool.values())):
+            if other.event_id == ev.event_id:
+                continue
+            first, second = _order([other, ev])
+            score = link_score(first, second, rule)
+            if score >= best_score:
+                best, best_score = other, score
+        if best is None:
+            continue
+        story = current.get(best.event_id) or story_id_for(_order([best, ev])[0].event_id)
+        for event_id in (best.event_id, ev.event_id):
+            if current.get(event_id) != story:
+                current[event_id] = changed[event_id] = story
+    return changed
+
+
 def _name_groups(groups: list[list[EventProfile]], previous: Mapping[str, str]) -> dict[str, str]:
     """Give each group a stable id: the previous id most of it had (if unclaimed), else from its first event."""
     out: dict[str, str] = {}

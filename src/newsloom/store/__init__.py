@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import StoreError
+from .protocol import Store
 from .sqlite import SQLiteStore
 
-__all__ = ["SQLiteStore", "open_store"]
+__all__ = ["SQLiteStore", "Store", "open_store"]
 
 
 def open_store(location: str | Path) -> SQLiteStore:

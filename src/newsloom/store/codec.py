@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from ..models import (
     Alias,
@@ -19,6 +21,9 @@ from ..models import (
     Story,
     TemporalExpression,
 )
+
+if TYPE_CHECKING:
+    from ..stages.stories import EventProfile
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -150,3 +155,35 @@ def claim_from_row(row: sqlite3.Row) -> Claim:
         end=row["end"],
         claim_group_id=row["claim_group_id"],
     )
+
+
+def date_or_none(value: str | None) -> dt.date | None:
+    return _date(value)
+
+
+def event_values(e: Event) -> tuple[Any, ...]:
+    """Column values of an ``events`` row, in the table's order."""
+    return (e.id, e.title, e.start.isoformat() if e.start else None, e.end.isoformat() if e.end else None,
+            json.dumps(list(e.languages)), e.sources, e.story_id, json.dumps(e.titles, ensure_ascii=False),
+            e.summary)  # fmt: skip
+
+
+def claim_values(c: Claim) -> tuple[Any, ...]:
+    """Column values of a ``claims`` row, in the table's order."""
+    return (c.id, c.article_id, c.event_id, c.speaker, c.speaker_entity_id, c.quote, c.stance, c.kind, c.start,
+            c.end, c.claim_group_id)  # fmt: skip
+
+
+def profile_values(p: EventProfile) -> tuple[Any, ...]:
+    """Column values of a ``story_profiles`` row."""
+    return (p.event_id, np.asarray(p.centroid, dtype=np.float32).tobytes(), json.dumps(sorted(p.entities)),
+            json.dumps(list(p.key_terms), ensure_ascii=False), p.start.isoformat() if p.start else None,
+            p.end.isoformat() if p.end else None, p.size)  # fmt: skip
+
+
+def profile_from_row(row: sqlite3.Row) -> EventProfile:
+    from ..stages.stories import EventProfile
+
+    return EventProfile(row["event_id"], np.frombuffer(row["centroid"], dtype=np.float32),
+                        frozenset(json.loads(row["entities"])), tuple(json.loads(row["key_terms"])),
+                        _date(row["start"]), _date(row["end"]), row["size"])  # fmt: skip

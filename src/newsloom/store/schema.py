@@ -109,6 +109,94 @@ MIGRATIONS: tuple[str, ...] = (
         value BLOB NOT NULL
     );
     """,
+    # 2: incremental analysis. State moves from whole-store blobs into tables written with the batch that changes
+    # them: analysed marks on articles, the entity name index, the clusterer's indexed events, story profiles,
+    # quote vectors, corrections and imported names. Derived results of a version-1 store are cleared here and
+    # rebuilt by the next analysis (articles, rejections, embeddings and the analyst's decisions are kept).
+    """
+    ALTER TABLE articles ADD COLUMN analysed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX articles_pending ON articles(seq) WHERE analysed = 0;
+    CREATE INDEX mentions_key ON mentions(key);
+    CREATE TABLE entity_names (
+        type TEXT NOT NULL,
+        key TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        neutral TEXT NOT NULL,
+        block TEXT NOT NULL,                        -- loose prefix of the last token
+        first_block TEXT NOT NULL,                  -- loose prefix of the first token
+        tokens INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        language TEXT NOT NULL,
+        PRIMARY KEY (type, key)
+    );
+    CREATE INDEX entity_names_block ON entity_names(type, block);
+    CREATE INDEX entity_names_first ON entity_names(first_block) WHERE type = 'PER' AND tokens > 1;
+    CREATE INDEX entity_names_entity ON entity_names(entity_id);
+    CREATE TABLE entity_redirects (
+        old_id TEXT PRIMARY KEY,
+        new_id TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE corrections (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('merge', 'split')),
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE imported_aliases (
+        source_key TEXT PRIMARY KEY,
+        record TEXT NOT NULL                        -- JSON {name, type, variants, source_id}
+    );
+    CREATE TABLE cluster_events (
+        id TEXT PRIMARY KEY,
+        pool TEXT NOT NULL CHECK (pool IN ('open', 'archive')),
+        size INTEGER NOT NULL,
+        vec_sum BLOB NOT NULL,
+        terms TEXT NOT NULL,
+        entities TEXT NOT NULL,
+        languages TEXT NOT NULL,
+        first TEXT,
+        last TEXT,
+        seen INTEGER NOT NULL,
+        language TEXT NOT NULL,
+        archived_rank INTEGER NOT NULL
+    );
+    CREATE TABLE story_profiles (
+        event_id TEXT PRIMARY KEY,
+        centroid BLOB NOT NULL,
+        entities TEXT NOT NULL,
+        key_terms TEXT NOT NULL,
+        start TEXT,
+        end TEXT,
+        size INTEGER NOT NULL
+    );
+    CREATE TABLE event_entities (
+        entity_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        PRIMARY KEY (entity_id, event_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_entities_event ON event_entities(event_id);
+    CREATE TABLE text_vectors (
+        hash TEXT NOT NULL,
+        model TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (hash, model)
+    ) WITHOUT ROWID;
+    CREATE INDEX events_story ON events(story_id);
+    CREATE INDEX claims_article ON claims(article_id);
+    CREATE INDEX claims_speaker ON claims(speaker_entity_id);
+    DELETE FROM mentions;
+    DELETE FROM entities;
+    DELETE FROM events;
+    DELETE FROM stories;
+    DELETE FROM claims;
+    DELETE FROM event_merges;
+    UPDATE articles SET event_id = NULL;
+    UPDATE articles SET published = NULL, published_how = 'unknown', published_evidence = ''
+        WHERE published_how = 'inferred';
+    DELETE FROM state WHERE name IN ('clusterer', 'claim_vectors', 'analysed_articles');
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

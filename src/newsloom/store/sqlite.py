@@ -21,7 +21,9 @@ from ..models import Article, Claim, Entity, Event, Mention, Rejected, RemovedLi
 from ..text import fold
 from . import codec
 from .schema import MIGRATIONS, SCHEMA_VERSION
+from .sqlite_analysis import SQLiteAnalysis, chunks
 
+BUSY_TIMEOUT_S = 60.0  # how long a writer waits for another writer's transaction (one batch) to finish
 _QUERY_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
@@ -35,7 +37,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore:
+class SQLiteStore(SQLiteAnalysis):
     """Articles and everything derived from them in one SQLite file.
 
     >>> store = SQLiteStore(":memory:")
@@ -50,7 +52,8 @@ class SQLiteStore:
             if not parent.exists():
                 raise StoreError(f"{self.path}: folder {parent} does not exist")
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None)
+            # A second writer waits up to BUSY_TIMEOUT_S for the first one's batch instead of failing at once.
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -70,7 +73,32 @@ class SQLiteStore:
                 for statement in script.split(";"):
                     if statement.strip():
                         self.db.execute(statement)
+                if number == 2:
+                    self._move_state_blobs()
                 self.db.execute(f"PRAGMA user_version = {number}")
+
+    def _move_state_blobs(self) -> None:
+        """Version 1 kept analyst corrections and imported names as JSON blobs: move them into their tables."""
+        from ..stages.entities import AliasRecord, Corrections
+
+        raw = self.get_state("entity_corrections")
+        if raw:
+            value = Corrections.from_json(raw.decode("utf-8"))
+            rows = [("split", a, b) for a, b in value.splits] + [("merge", a, b) for a, b in value.merges]
+            self.db.executemany(
+                "INSERT INTO corrections (kind, a, b, at) VALUES (?, ?, ?, ?)", [(*r, _now()) for r in rows]
+            )
+        raw = self.get_state("imported_aliases")
+        if raw:
+            for r in json.loads(raw):
+                record = AliasRecord(
+                    r["name"], r["type"], tuple((v[0], v[1]) for v in r["variants"]), r.get("source_id")
+                )
+                self.db.execute(
+                    "INSERT OR REPLACE INTO imported_aliases (source_key, record) VALUES (?, ?)",
+                    (record.source_id or f"{record.type}:{record.name}", json.dumps(r, ensure_ascii=False)),
+                )
+        self.db.execute("DELETE FROM state WHERE name IN ('entity_corrections', 'imported_aliases')")
 
     def close(self) -> None:
         self.db.close()
@@ -150,17 +178,19 @@ class SQLiteStore:
         *,
         language: str | None = None,
         event_id: str | None = None,
+        event_ids: Sequence[str] | None = None,
         ids: Sequence[str] | None = None,
         limit: int | None = None,
         with_removed: bool = False,
     ) -> list[Article]:
         """Articles in arrival order, optionally filtered."""
-        if ids is not None and not ids:
+        if (ids is not None and not ids) or (event_ids is not None and not event_ids):
             return []
         where, args = _where([("language = ?", language), ("event_id = ?", event_id)])
-        if ids is not None:
-            where += (" AND " if where else " WHERE ") + f"id IN ({','.join('?' * len(ids))})"
-            args.extend(ids)
+        for column, values in (("id", ids), ("event_id", event_ids)):
+            if values is not None:
+                where += (" AND " if where else " WHERE ") + f"{column} IN ({','.join('?' * len(values))})"
+                args.extend(values)
         sql = f"SELECT * FROM articles{where} ORDER BY seq"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
@@ -254,20 +284,6 @@ class SQLiteStore:
 
     # ---- entities and mentions ------------------------------------------------------------------------------
 
-    def replace_entities(self, entities: Sequence[Entity], mentions: Sequence[Mention]) -> None:
-        """Replace all entities and mentions with a fresh linking result."""
-        with self.transaction():
-            self.db.execute("DELETE FROM mentions")
-            self.db.execute("DELETE FROM entities")
-            self.db.executemany(
-                "INSERT INTO entities (id, name, type, aliases, mention_count) VALUES (?, ?, ?, ?, ?)",
-                [(e.id, e.name, e.type, codec.aliases_to_json(e), e.mention_count) for e in entities],
-            )
-            self.db.executemany(
-                "INSERT INTO mentions (article_id, start, end, text, type, key, entity_id) VALUES (?,?,?,?,?,?,?)",
-                [(m.article_id, m.start, m.end, m.text, m.type, m.key, m.entity_id) for m in mentions],
-            )
-
     def entities(self, *, type: str | None = None, event_id: str | None = None) -> list[Entity]:
         where, args = _where(
             [
@@ -284,7 +300,10 @@ class SQLiteStore:
         return [codec.entity_from_row(r) for r in rows]
 
     def entity(self, entity_id: str) -> Entity:
-        row = self.db.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
+        """One entity; an id merged into another (by an analyst) resolves to the one it became."""
+        row = self.db.execute(
+            "SELECT * FROM entities WHERE id = ?", (self.resolve_entity(entity_id),)
+        ).fetchone()
         if row is None:
             raise NotFound(f"no entity {entity_id!r}")
         return codec.entity_from_row(row)
@@ -292,46 +311,28 @@ class SQLiteStore:
     def mentions(
         self, *, article_ids: Sequence[str] | None = None, entity_id: str | None = None
     ) -> list[Mention]:
-        sql, args = "SELECT * FROM mentions", []
-        if entity_id:
-            sql += " WHERE entity_id = ?"
-            args.append(entity_id)
-        rows = self.db.execute(sql + " ORDER BY article_id, start", args).fetchall()
-        wanted = set(article_ids) if article_ids is not None else None
+        if article_ids is not None:
+            rows = [
+                r
+                for part in chunks(sorted(set(article_ids)))
+                for r in self.db.execute(
+                    f"SELECT * FROM mentions WHERE article_id IN ({','.join('?' * len(part))})"
+                    + (" AND entity_id = ?" if entity_id else "")
+                    + " ORDER BY article_id, start",
+                    [*part, *([entity_id] if entity_id else [])],
+                )
+            ]
+        else:
+            where, args = _where([("entity_id = ?", entity_id)])
+            rows = self.db.execute(
+                f"SELECT * FROM mentions{where} ORDER BY article_id, start", args
+            ).fetchall()
         return [
             Mention(r["article_id"], r["text"], r["start"], r["end"], r["type"], r["key"], r["entity_id"])
             for r in rows
-            if wanted is None or r["article_id"] in wanted
         ]
 
     # ---- events, stories, claims ----------------------------------------------------------------------------
-
-    def replace_events(self, events: Sequence[Event], stories: Sequence[Story]) -> None:
-        with self.transaction():
-            self.db.execute("DELETE FROM events")
-            self.db.execute("DELETE FROM stories")
-            self.db.executemany(
-                "INSERT INTO events (id, title, start, end, languages, sources, story_id, titles, summary) "
-                "VALUES (?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        e.id,
-                        e.title,
-                        e.start.isoformat() if e.start else None,
-                        e.end.isoformat() if e.end else None,
-                        json.dumps(list(e.languages)),
-                        e.sources,
-                        e.story_id,
-                        json.dumps(e.titles, ensure_ascii=False),
-                        e.summary,
-                    )
-                    for e in events
-                ],
-            )
-            self.db.executemany(
-                "INSERT INTO stories (id, title, event_ids, summary) VALUES (?, ?, ?, ?)",
-                [(s.id, s.title, json.dumps(list(s.event_ids)), s.summary) for s in stories],
-            )
 
     def add_merges(self, merges: Mapping[str, str]) -> None:
         stamp = _now()
@@ -379,30 +380,6 @@ class SQLiteStore:
         if row is None:
             raise NotFound(f"no story {story_id!r}")
         return codec.story_from_row(row)
-
-    def replace_claims(self, claims: Sequence[Claim]) -> None:
-        with self.transaction():
-            self.db.execute("DELETE FROM claims")
-            self.db.executemany(
-                "INSERT INTO claims (id, article_id, event_id, speaker, speaker_entity_id, quote, stance, kind, "
-                "start, end, claim_group_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        c.id,
-                        c.article_id,
-                        c.event_id,
-                        c.speaker,
-                        c.speaker_entity_id,
-                        c.quote,
-                        c.stance,
-                        c.kind,
-                        c.start,
-                        c.end,
-                        c.claim_group_id,
-                    )
-                    for c in claims
-                ],
-            )
 
     def claims(self, *, event_id: str | None = None, entity_id: str | None = None) -> list[Claim]:
         where, args = _where([("event_id = ?", event_id), ("speaker_entity_id = ?", entity_id)])

@@ -8,8 +8,8 @@ Typical use (the tracker wires this)::
                            gazetteer=gazetteer)
 """
 
-from newsloom.stages.entities.aliases import load_alias_file, load_wikidata
-from newsloom.stages.entities.gazetteer import AliasRecord, GazEntry, Gazetteer, entity_id_for
+from newsloom.stages.entities.aliases import AliasRecord, load_alias_file, load_wikidata
+from newsloom.stages.entities.gazetteer import GazEntry, Gazetteer, entity_id_for
 from newsloom.stages.entities.keys import name_key, token_key
 from newsloom.stages.entities.linking import Corrections, LinkResult, link_mentions, names_match
 from newsloom.stages.entities.mentions import extract_mentions

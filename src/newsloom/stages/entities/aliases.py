@@ -25,11 +25,22 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from newsloom.models import EntityType, Rejected
-from newsloom.stages.entities.gazetteer import AliasRecord
+
+
+@dataclass(frozen=True)
+class AliasRecord:
+    """A canonical name with its variants ``(text, language)``; ``source_id`` (e.g. a Wikidata QID) if known."""
+
+    name: str
+    type: EntityType
+    variants: tuple[tuple[str, str], ...]
+    source_id: str | None = None
+
 
 _TYPES: dict[str, EntityType] = {"PER": "PER", "LOC": "LOC", "ORG": "ORG"}
 # Wikidata classes (P31 values) treated as places: settlements, countries, regions, water and land forms.

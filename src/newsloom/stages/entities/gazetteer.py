@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsloom.models import EntityType, Rejected
+from newsloom.stages.entities.aliases import AliasRecord, load_alias_file
 from newsloom.stages.entities.curated import DEMONYMS, ORGANISATIONS, PLACES
 from newsloom.stages.entities.keys import exact_key, name_key, token_key
 
@@ -51,16 +52,6 @@ class GazEntry:
     name: str
     type: EntityType
     priority: int = 0
-
-
-@dataclass(frozen=True)
-class AliasRecord:
-    """A canonical name with its variants ``(text, language)``; ``source_id`` (e.g. a Wikidata QID) if known."""
-
-    name: str
-    type: EntityType
-    variants: tuple[tuple[str, str], ...]
-    source_id: str | None = None
 
 
 def entity_id_for(source_id: str) -> str:
@@ -109,8 +100,6 @@ class Gazetteer:
         cls, extra_alias_files: Sequence[Path] = (), *, min_population: int = 50_000
     ) -> tuple[Gazetteer, list[Rejected]]:
         """Build the packaged gazetteer once, then add user alias files (CSV or JSONL, see ``aliases``)."""
-        from newsloom.stages.entities.aliases import load_alias_file
-
         gaz = cls()
         countries = gaz._add_countries()
         gaz._add_cities(min_population)

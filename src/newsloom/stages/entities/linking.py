@@ -297,10 +297,15 @@ def _romanised(text: str) -> str:
     return " ".join(word[:1].upper() + word[1:] for word in anyascii(text).split())
 
 
+def split_id(entity_id: str, key: str) -> str:
+    """Id of the entity an analyst split takes out of ``entity_id`` (the mentions with comparison key ``key``)."""
+    return "E" + hashlib.sha1(f"split:{entity_id}:{key}".encode()).hexdigest()[:10]
+
+
 def _apply_corrections(mentions: list[Mention], corrections: Corrections) -> list[Mention]:
     out = list(mentions)
     for entity_id, key in corrections.splits:
-        new_id = "E" + hashlib.sha1(f"split:{entity_id}:{key}".encode()).hexdigest()[:10]
+        new_id = split_id(entity_id, key)
         out = [replace(m, entity_id=new_id) if m.entity_id == entity_id and m.key == key else m for m in out]
     target = dict(corrections.merges)
     for i, m in enumerate(out):

@@ -1,0 +1,37 @@
+"""The heavy objects analysis needs, loaded once per process (a ``Tracker`` holds them) and passed explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..stages.embed import Embedder
+    from ..stages.entities import AliasRecord, Gazetteer
+
+
+@dataclass(frozen=True)
+class Models:
+    """The gazetteer (with the user's alias files and imported names) and the multilingual encoder."""
+
+    gazetteer: Gazetteer
+    embedder: Embedder
+    notes: tuple[str, ...] = ()
+
+    @property
+    def embedder_name(self) -> str:
+        return str(getattr(self.embedder, "name", "embedder"))
+
+
+def load_models(settings: Settings, imported: Sequence[AliasRecord] = ()) -> Models:
+    """Build the gazetteer and encoder; problems with alias files come back as notes (path and reason)."""
+    from ..stages.embed import E5Embedder
+    from ..stages.entities import Gazetteer
+
+    gazetteer, rejected = Gazetteer.load([Path(p) for p in settings.alias_files])
+    gazetteer.add_aliases(imported)
+    notes = tuple(f"alias file problem: {r.origin}: {r.reason}" for r in rejected)
+    return Models(gazetteer, E5Embedder(threads=settings.embed_threads), notes)

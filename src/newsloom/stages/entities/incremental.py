@@ -1,0 +1,321 @@
+"""Link a batch of new mentions against the entities already stored, without re-linking the store.
+
+The store keeps a *name index*: one :class:`NameRow` per distinct name form of an entity (its comparison key,
+the neutral key, a blocking key of the last token and the number of tokens). For a batch, the engine asks
+:func:`lookups` which keys and blocks it needs, fetches those rows (indexed queries, so the cost follows the batch,
+not the store) and calls :func:`link_batch`, which is pure. Decisions follow :mod:`.linking`:
+
+1. Gazetteer entries link by their source id (no state needed).
+2. A multi-word name whose key is indexed joins that entity; otherwise it joins the first candidate entity (same
+   last-token block) whose forms it matches (:func:`~.linking.forms_match` against up to four earliest forms), or
+   a unique one-word person entity whose name is its surname (the fuller name joins it: ids never change), or
+   founds an entity.
+3. One-word person names join a unique multi-word person named in the same article, then in the same event
+   (``article_group``), then their own indexed entity, then a unique person in the whole store.
+4. Analyst corrections apply to the result.
+
+Entity ids never change once given: a new entity's id derives from its first key (as in :mod:`.linking`), and
+later forms only add rows to the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from newsloom.models import Alias, Entity, EntityType, Mention
+from newsloom.stages.entities.gazetteer import GazEntry, Gazetteer, entity_id_for
+from newsloom.stages.entities.keys import loose, name_key
+from newsloom.stages.entities.linking import (
+    MEAN_SIM,
+    Corrections,
+    Form,
+    _apply_corrections,
+    _Cluster,
+    _display_name,
+    _form,
+    _sim,
+    forms_match,
+)
+
+FORMS_COMPARED = 4  # a name must match an entity's earliest forms (as the whole-store linker checks)
+
+
+@dataclass(frozen=True)
+class NameRow:
+    """One name form of an entity in the store's name index."""
+
+    type: EntityType
+    key: str
+    entity_id: str
+    neutral: str
+    block: str  # loose prefix of the last token: candidates share it
+    first_block: str  # loose prefix of the first token: a bare given name or surname finds full names by it
+    tokens: int
+    text: str = ""  # a surface form it came from, for re-checking against an imported gazetteer
+    language: str = "und"
+
+    def form(self) -> Form:
+        return _form(self.key, self.neutral)
+
+
+def blocks_of(key: str, neutral: str) -> tuple[str, ...]:
+    """Blocking keys of a name: the loose two-letter prefix of its last token, under each key alternative.
+
+    >>> blocks_of("vladimir putin", "vladimir putin")
+    ('pu',)
+    """
+    lasts = {key.split(" ")[-1], neutral.split(" ")[-1]}
+    return tuple(sorted({loose(t)[:2] for t in lasts if t}))
+
+
+def first_tokens_of(key: str, neutral: str) -> tuple[str, ...]:
+    return tuple(sorted({loose(t)[:2] for t in {key.split(" ")[0], neutral.split(" ")[0]} if t}))
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """What :func:`link_batch` needs from the index: rows by exact (type, key), by (type, last-token block),
+    and multi-word person rows by first-token block."""
+
+    keys: frozenset[tuple[str, str]]
+    blocks: frozenset[tuple[str, str]]
+    first_blocks: frozenset[str]
+
+
+@dataclass(frozen=True)
+class BatchLink:
+    """Linked mentions, the new index rows, and the touched entities rebuilt with their new mentions."""
+
+    mentions: tuple[Mention, ...]
+    names: tuple[NameRow, ...]
+    gazetteer_names: dict[str, str] = field(hash=False)  # entity id -> gazetteer display name
+
+
+def _neutral(m: Mention) -> str:
+    return name_key(m.text)
+
+
+def lookups(mentions: Iterable[Mention]) -> Lookups:
+    """The index keys and blocks a batch of (not yet linked) mentions can touch."""
+    keys: set[tuple[str, str]] = set()
+    blocks: set[tuple[str, str]] = set()
+    firsts: set[str] = set()
+    for m in mentions:
+        key = m.key or m.text.casefold()
+        keys.add((m.type, key))
+        if " " in key:
+            blocks.update((m.type, b) for b in blocks_of(key, _neutral(m)))
+        elif m.type == "PER":
+            blocks.update(("PER", b) for b in blocks_of(key, key))
+            firsts.update(first_tokens_of(key, key))
+    return Lookups(frozenset(keys), frozenset(blocks), frozenset(firsts))
+
+
+class _BatchLinker:
+    def __init__(self, known: Sequence[NameRow], language: Mapping[str, str], group: Mapping[str, str],
+                 group_people: Mapping[str, set[str]], gazetteer: Gazetteer) -> None:  # fmt: skip
+        self.language, self.group, self.gaz = language, group, gazetteer
+        self.group_people = group_people
+        self.by_key: dict[tuple[str, str], str] = {}
+        self.forms: dict[str, list[Form]] = defaultdict(list)  # entity id -> its earliest forms
+        self.type_of: dict[str, EntityType] = {}
+        self.rows: list[NameRow] = []
+        self.by_block: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for row in known:
+            self._index(row, new=False)
+        self.gaz_names: dict[str, str] = {}
+
+    def _index(self, row: NameRow, *, new: bool) -> None:
+        if (row.type, row.key) in self.by_key:
+            return
+        self.by_key[(row.type, row.key)] = row.entity_id
+        self.type_of.setdefault(row.entity_id, row.type)
+        if len(self.forms[row.entity_id]) < FORMS_COMPARED:
+            self.forms[row.entity_id].append(row.form())
+        for block in blocks_of(row.key, row.neutral):
+            if row.entity_id not in self.by_block[(row.type, block)]:
+                self.by_block[(row.type, block)].append(row.entity_id)
+        if (
+            row.tokens > 1
+            and row.type == "PER"
+            and row.entity_id not in self.by_block[("PER^", row.first_block)]
+        ):
+            self.by_block[("PER^", row.first_block)].append(row.entity_id)
+        if new:
+            self.rows.append(row)
+
+    def _row(self, m: Mention, key: str, entity_id: str) -> NameRow:
+        neutral = _neutral(m) if " " in key else key
+        blocks, firsts = blocks_of(key, neutral), first_tokens_of(key, neutral)
+        return NameRow(m.type, key, entity_id, neutral, blocks[0] if blocks else "", firsts[0] if firsts else "",
+                       key.count(" ") + 1, m.text, self.language.get(m.article_id, "und"))  # fmt: skip
+
+    def link(self, mentions: Sequence[Mention]) -> list[str]:
+        ids: list[str | None] = [None] * len(mentions)
+        names: dict[tuple[EntityType, str], list[int]] = defaultdict(list)
+        singles: list[int] = []
+        for i, m in enumerate(mentions):
+            entry = self._gazetteer_entry(m)
+            if entry is not None:
+                ids[i] = entity_id_for(entry.id)
+                self.gaz_names[ids[i] or ""] = entry.name
+            elif " " in m.key:
+                names[(m.type, m.key)].append(i)
+            elif m.key:
+                singles.append(i)
+            else:
+                names[(m.type, m.text.casefold())].append(i)
+        order = sorted(names, key=lambda tk: (-tk[1].count(" "), -len(names[tk]), tk))
+        for etype, key in order:
+            first = mentions[names[(etype, key)][0]]
+            eid = self._name(first, etype, key)
+            for i in names[(etype, key)]:
+                ids[i] = eid
+        people_in: dict[str, set[str]] = defaultdict(set)
+        for m, linked in zip(mentions, ids, strict=True):
+            if linked and self.type_of.get(linked) == "PER" and " " in (m.key or ""):
+                people_in[m.article_id].add(linked)
+        for i in singles:
+            ids[i] = self._single(mentions[i], people_in)
+        return [linked or "" for linked in ids]
+
+    def _gazetteer_entry(self, m: Mention) -> GazEntry | None:
+        lang = self.language.get(m.article_id, "und")
+        entry = self.gaz.lookup(m.text, lang)
+        if entry is None and m.type == "LOC":
+            entry = self.gaz.demonym(m.text, lang)
+        return entry if entry is not None and entry.type == m.type else None
+
+    def _name(self, m: Mention, etype: EntityType, key: str) -> str:
+        known = self.by_key.get((etype, key))
+        if known is not None:
+            return known
+        neutral = _neutral(m) if " " in key else key
+        form = _form(key, neutral)
+        target = None
+        if " " in key:
+            candidates = [e for b in blocks_of(key, neutral) for e in self.by_block.get((etype, b), [])]
+            target = next((e for e in dict.fromkeys(candidates) if self._fits(form, e)), None)
+            if target is None and etype == "PER":
+                target = self._surname_entity(form, neutral)
+        if target is None:
+            target = "E" + hashlib.sha1(f"{etype}:{key}".encode()).hexdigest()[:10]
+        self._index(self._row(m, key, target), new=True)
+        return target
+
+    def _fits(self, form: Form, entity_id: str) -> bool:
+        forms = self.forms.get(entity_id, [])
+        multi = [f for f in forms if len(f) > 1]
+        return bool(multi) and all(forms_match(form, f) for f in multi)
+
+    def _surname_entity(self, form: Form, neutral: str) -> str | None:
+        """A unique one-word person entity whose name is this full name's surname (or its given name)."""
+        last = form[-1]
+        fits = set()
+        for b in blocks_of(" ".join(t[0] for t in form), neutral):
+            for eid in self.by_block.get(("PER", b), []):
+                single = [f for f in self.forms.get(eid, []) if len(f) == 1]
+                if single and len(single) == len(self.forms[eid]) and _sim(single[0][0], last) >= MEAN_SIM:
+                    fits.add(eid)
+        return fits.pop() if len(fits) == 1 else None
+
+    def _single(self, m: Mention, people_in: Mapping[str, set[str]]) -> str:
+        if m.type == "PER":
+            group = self.group.get(m.article_id)
+            pools = [
+                people_in.get(m.article_id, set()),
+                self.group_people.get(group, set()) if group else set(),
+            ]
+            for pool in pools:
+                fits = {e for e in pool if self._surname_of(m, e)}
+                if len(fits) == 1:
+                    return fits.pop()
+                if fits:
+                    break  # ambiguous here: two people share the name, so do not guess
+        known = self.by_key.get((m.type, m.key))
+        if known is not None:
+            return known
+        if m.type == "PER":
+            alts = (m.key, _neutral(m))
+            candidates = {e for b in blocks_of(m.key, m.key) for e in self.by_block.get(("PER", b), [])}
+            candidates |= {
+                e for b in first_tokens_of(m.key, m.key) for e in self.by_block.get(("PER^", b), [])
+            }
+            fits = {e for e in candidates if self._surname_of(m, e, alts)}
+            if len(fits) == 1:
+                return fits.pop()
+        target = "E" + hashlib.sha1(f"{m.type}:{m.key}".encode()).hexdigest()[:10]
+        self._index(self._row(m, m.key, target), new=True)
+        return target
+
+    def _surname_of(self, m: Mention, entity_id: str, alts: tuple[str, ...] | None = None) -> bool:
+        alts = alts or (m.key, _neutral(m))
+        return self.type_of.get(entity_id) == "PER" and any(
+            len(f) > 1 and (_sim(alts, f[-1]) >= MEAN_SIM or _sim(alts, f[0]) >= 1.0)
+            for f in self.forms.get(entity_id, [])[:FORMS_COMPARED]
+        )
+
+
+def link_batch(
+    mentions: Sequence[Mention],
+    *,
+    known: Sequence[NameRow],
+    article_language: Mapping[str, str],
+    gazetteer: Gazetteer,
+    article_group: Mapping[str, str] | None = None,
+    group_people: Mapping[str, set[str]] | None = None,
+    corrections: Corrections | None = None,
+) -> BatchLink:
+    """Give the batch's mentions entity ids against the stored name index (``known``: the rows :func:`lookups`
+    asked for); returns them with the index rows to add.
+
+    ``group_people`` maps an event id to the multi-word person entities its stored articles mention, so a bare
+    surname joins the full name used elsewhere in its event.
+    """
+    linker = _BatchLinker(known, article_language, article_group or {}, group_people or {}, gazetteer)
+    ids = linker.link(mentions)
+    linked = [replace(m, entity_id=eid) for m, eid in zip(mentions, ids, strict=True)]
+    if corrections is not None:
+        linked = _apply_corrections(linked, corrections)
+    return BatchLink(tuple(linked), tuple(linker.rows), linker.gaz_names)
+
+
+def updated_entities(
+    previous: Mapping[str, Entity],
+    mentions: Sequence[Mention],
+    article_language: Mapping[str, str],
+    gazetteer_names: Mapping[str, str],
+) -> list[Entity]:
+    """The entities ``mentions`` point at, with the new mentions' aliases and counts added to ``previous``.
+
+    The id never changes; the display name is recomputed from all aliases (a fuller or English form seen later
+    becomes the name).
+    """
+    grouped: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.entity_id:
+            grouped[m.entity_id].append(m)
+    out = []
+    for eid, ms in sorted(grouped.items()):
+        before = previous.get(eid)
+        surfaces: Counter[tuple[str, str]] = Counter()
+        keys: dict[str, str] = {}
+        if before is not None:
+            for alias in before.aliases:
+                surfaces[(alias.text, alias.language)] += alias.count
+                keys.setdefault(alias.text, name_key(alias.text))
+        for m in ms:
+            surfaces[(m.text, article_language.get(m.article_id, "und"))] += 1
+            keys[m.text] = m.key or m.text.casefold()
+        etype = before.type if before is not None else Counter(m.type for m in ms).most_common(1)[0][0]
+        # Gazetteer entities come only from gazetteer matches, so their English name is always at hand.
+        name = gazetteer_names.get(eid) or _display_name(_Cluster(etype), surfaces, keys)
+        aliases = tuple(
+            Alias(t, lg, n) for (t, lg), n in sorted(surfaces.items(), key=lambda x: (-x[1], x[0]))
+        )
+        total = (before.mention_count if before is not None else 0) + len(ms)
+        out.append(Entity(eid, name, etype, aliases, total))
+    return out
