@@ -211,3 +211,38 @@ def test_merge_cycles_do_not_hang(store: SQLiteStore) -> None:
     store.add_merges({"a": "b"})
     store.add_merges({"b": "a"})
     assert store.resolve_event("a") in {"a", "b"}
+
+
+def test_read_only_opening_never_creates_or_changes_a_file(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    with pytest.raises(StoreError, match="no newsloom store"):
+        open_store(missing, read_only=True)
+    assert not missing.exists()
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE notes (x TEXT)")
+    before = other.read_bytes()
+    for read_only in (True, False):
+        with pytest.raises(StoreError, match="not a newsloom store"):
+            open_store(other, read_only=read_only)
+    assert other.read_bytes() == before and not Path(f"{other}-wal").exists()
+    real = tmp_path / "real.db"
+    with open_store(real) as store:
+        store.add_articles([make_article("a1", "T", "x")], {})
+    with open_store(real, read_only=True) as store:
+        assert [a.id for a in store.articles()] == ["a1"]
+        with pytest.raises(sqlite3.OperationalError):
+            store.add_articles([make_article("a2", "T", "y")], {})
+
+
+def test_a_store_in_a_read_only_folder_can_be_read(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    with open_store(folder / "s.db") as store:
+        store.add_articles([make_article("a1", "T", "x")], {})
+    folder.chmod(0o555)
+    try:
+        with open_store(folder / "s.db", read_only=True) as store:
+            assert store.count_articles() == 1
+    finally:
+        folder.chmod(0o755)

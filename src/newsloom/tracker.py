@@ -71,9 +71,17 @@ class _Batch:
 class Tracker:
     """Ingest articles and query everything derived from them, backed by one store."""
 
-    def __init__(self, settings: Settings, store: Store | None = None, *, today: dt.date | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store | None = None,
+        *,
+        today: dt.date | None = None,
+        read_only: bool = False,
+    ):
+        """``read_only`` opens the store without writing anything (read commands; any write then fails)."""
         self.settings = settings
-        self.store: Store = store if store is not None else open_store(settings.db)
+        self.store: Store = store if store is not None else open_store(settings.db, read_only=read_only)
         self.today = today
         self._pipeline: Pipeline | None = None
         self._models: Models | None = None

@@ -11,12 +11,15 @@ from .sqlite import SQLiteStore
 __all__ = ["SQLiteStore", "Store", "open_store"]
 
 
-def open_store(location: str | Path) -> SQLiteStore:
+def open_store(location: str | Path, *, read_only: bool = False) -> SQLiteStore:
     """Open the store at ``location``: a SQLite file path (created if absent) or ``:memory:``.
+
+    ``read_only`` never creates, migrates or converts a file (read commands use it); a missing store or a file
+    that is not a newsloom store is a clear ``StoreError``.
 
     >>> store = open_store(":memory:")
     """
     text = str(location)
     if text.startswith(("postgres://", "postgresql://")):
         raise StoreError(f"{text}: this version stores in SQLite only; give a file path (e.g. newsloom.db)")
-    return SQLiteStore(text)
+    return SQLiteStore(text, read_only=read_only)

@@ -45,22 +45,58 @@ class SQLiteStore(SQLiteAnalysis):
     0
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = str(path)
+        self.read_only = read_only
         if self.path != ":memory:":
             parent = Path(self.path).parent
             if not parent.exists():
                 raise StoreError(f"{self.path}: folder {parent} does not exist")
+            if read_only and not Path(self.path).is_file():
+                raise StoreError(f"{self.path}: no newsloom store here (ingest something first)")
         try:
-            # A second writer waits up to BUSY_TIMEOUT_S for the first one's batch instead of failing at once.
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+            self.db = self._connect_read_only() if read_only else self._connect()
             self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+            self._check_is_newsloom()
+            if not read_only:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a newsloom database or damaged: {exc}") from exc
+
+    def _connect(self) -> sqlite3.Connection:
+        # A second writer waits up to BUSY_TIMEOUT_S for the first one's batch instead of failing at once.
+        return sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Open without any write: no migration, no WAL switch, no file created; a store in a read-only folder
+        (where SQLite cannot make its shared-memory file) is opened as immutable."""
+        uri = Path(self.path).resolve().as_uri()
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            db.close()
+            db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if 0 < version < SCHEMA_VERSION:
+            db.close()
+            raise StoreError(
+                f"{self.path}: store of schema version {version}; run a write command (ingest or analyze) once "
+                f"to upgrade it to version {SCHEMA_VERSION}"
+            )
+        return db
+
+    def _check_is_newsloom(self) -> None:
+        """Refuse (and never change) a SQLite file that belongs to another program."""
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if (version == 0 and tables) or (version > 0 and "articles" not in tables):
+            raise StoreError(f"{self.path}: not a newsloom store (it holds other tables); give another --db")
+        if version == 0 and self.read_only:
+            raise StoreError(f"{self.path}: empty file, not a newsloom store")
 
     def _migrate(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
