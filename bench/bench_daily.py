@@ -117,10 +117,9 @@ def _p95(samples: Sequence[float]) -> float:
 
 def read_paths(tracker: Tracker, repeats: int = 20) -> dict[str, float]:
     """p95 milliseconds of the read paths an analyst uses."""
-    events = tracker.events()
-    some = events[: max(1, repeats)]
+    some = tracker.events(limit=max(1, repeats), newest_first=True)
     calls: dict[str, Callable[[int], object]] = {
-        "events": lambda i: tracker.events(),
+        "events (newest 50)": lambda i: tracker.events(limit=50, newest_first=True),
         "stories": lambda i: tracker.stories(),
         "search": lambda i: tracker.search(["Putin", "election", "earthquake", "flood"][i % 4]),
         "show event": lambda i: tracker.show(some[i % len(some)].id),

@@ -47,6 +47,20 @@ class IngestReport:
 
 
 @dataclass(frozen=True)
+class DoctorReport:
+    """What ``doctor`` found (problems, unanalysed articles), what it did, and what is left after it."""
+
+    problems: tuple[str, ...]
+    pending: int
+    actions: tuple[str, ...]
+    remaining: tuple[str, ...]
+
+    @property
+    def healthy(self) -> bool:
+        return not self.remaining and (self.pending == 0 or bool(self.actions))
+
+
+@dataclass(frozen=True)
 class ImportReport:
     imported: int
     rejected: tuple[Rejected, ...]
@@ -180,6 +194,20 @@ class Tracker:
             progress=progress or Silent(),
         )
 
+    def doctor(self, *, repair: bool = False, progress: Progress | None = None) -> DoctorReport:
+        """Check the store (SQLite's integrity check, dangling ids, unanalysed articles); ``repair`` finishes
+        pending analysis and, when references still dangle, rebuilds the analysis from the stored articles."""
+        problems = tuple(self.store.integrity())
+        pending = self.store.count_pending()
+        actions: list[str] = []
+        if repair and (pending or problems):
+            if pending:
+                actions += self.analyze(progress=progress)
+            if self.store.integrity():
+                actions += self.analyze(rebuild=True, progress=progress)
+            return DoctorReport(problems, pending, tuple(actions), tuple(self.store.integrity()))
+        return DoctorReport(problems, pending, (), problems)
+
     def recluster(self, *, progress: Progress | None = None) -> tuple[str, ...]:
         """Rebuild entities, events, stories and claims from scratch with the current settings."""
         return self.analyze(rebuild=True, progress=progress)
@@ -218,8 +246,9 @@ class Tracker:
                 continue
         raise NotFound(f"nothing has the id {item_id!r} (article, event, story, entity or claim)")
 
-    def events(self) -> list[Event]:
-        return self.store.events()
+    def events(self, *, limit: int | None = None, offset: int = 0, newest_first: bool = False) -> list[Event]:
+        """Events in time order (or newest first), all of them or one page."""
+        return self.store.events(limit=limit, offset=offset, newest_first=newest_first)
 
     def stories(self) -> list[Story]:
         return self.store.stories()

@@ -388,13 +388,27 @@ class SQLiteStore(SQLiteAnalysis):
             event_id = row[0]
             seen.add(event_id)
 
-    def events(self) -> list[Event]:
+    def events(self, *, limit: int | None = None, offset: int = 0, newest_first: bool = False) -> list[Event]:
+        """Events in time order (undated last), or newest first; ``limit``/``offset`` page through them."""
+        order = "start IS NULL, start DESC, id" if newest_first else "start IS NULL, start, id"
+        sql = f"SELECT * FROM events ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        rows = self.db.execute(sql).fetchall()
         members: dict[str, list[str]] = {}
-        for row in self.db.execute(
-            "SELECT id, event_id FROM articles WHERE event_id IS NOT NULL ORDER BY seq"
-        ):
-            members.setdefault(row[1], []).append(row[0])
-        rows = self.db.execute("SELECT * FROM events ORDER BY start IS NULL, start, id")
+        if limit is None:  # every event: one pass over the articles beats one query per event
+            for row in self.db.execute(
+                "SELECT id, event_id FROM articles WHERE event_id IS NOT NULL ORDER BY seq"
+            ):
+                members.setdefault(row[1], []).append(row[0])
+        else:
+            ids = [r["id"] for r in rows]
+            for part in chunks(ids):
+                marks = ",".join("?" * len(part))
+                for row in self.db.execute(
+                    f"SELECT id, event_id FROM articles WHERE event_id IN ({marks}) ORDER BY seq", list(part)
+                ):
+                    members.setdefault(row[1], []).append(row[0])
         return [codec.event_from_row(r, tuple(members.get(r["id"], []))) for r in rows]
 
     def event(self, event_id: str) -> Event:
