@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
@@ -99,6 +99,8 @@ class Tracker:
         self.today = today
         self._pipeline: Pipeline | None = None
         self._models: Models | None = None
+        self._dedup: Deduper | None = None
+        self._dedup_seq = 0  # arrival number up to which the deduper holds the stored signatures
 
     @property
     def models(self) -> Models:
@@ -126,10 +128,17 @@ class Tracker:
         return self._pipeline
 
     def _deduper(self) -> Deduper:
-        deduper = Deduper(threshold=self.settings.dedup_threshold)
-        for article_id, signature in self.store.signatures():
-            deduper.add_signature(article_id, signature)
-        return deduper
+        """The near-duplicate index, built once per tracker and brought up to date with articles stored since
+        (by this or another process), so a long-running worker does not rebuild it for every batch."""
+        if self._dedup is None:
+            self._dedup = Deduper(threshold=self.settings.dedup_threshold)
+        newest = self.store.last_seq()
+        if newest > self._dedup_seq:
+            for article_id, signature in self.store.signatures(after=self._dedup_seq):
+                if article_id not in self._dedup:  # this tracker's own articles are indexed already
+                    self._dedup.add_signature(article_id, signature)
+            self._dedup_seq = newest
+        return self._dedup
 
     # ---- ingest ---------------------------------------------------------------------------------------------
 
@@ -142,13 +151,22 @@ class Tracker:
     ) -> IngestReport:
         """Read, clean, identify, date and deduplicate ``paths`` (files, folders, ``-``), store them in batches,
         then run the corpus-level analysis over what is new."""
+        items: Iterator[RawDocument | Rejected] = read_inputs(
+            paths, stdin=stdin, max_bytes=self.settings.max_bytes
+        )
+        return self.ingest_documents(items, progress=progress)
+
+    def ingest_documents(
+        self, items: Iterable[RawDocument | Rejected], *, progress: Progress | None = None
+    ) -> IngestReport:
+        """Process and store documents read elsewhere (a stream, an archive), then analyse what is pending.
+
+        Idempotent: a document whose article is stored already counts as already present.
+        """
         deduper = self._deduper()
         batch, seen = _Batch(), set[str]()
         added = present = duplicates = 0
         rejected: list[Rejected] = []
-        items: Iterator[RawDocument | Rejected] = read_inputs(
-            paths, stdin=stdin, max_bytes=self.settings.max_bytes
-        )
         watch = progress or Silent()
         for item in watch.track(items, "ingest"):
             result = item if isinstance(item, Rejected) else self.pipeline.process(item)

@@ -65,6 +65,9 @@ class Deduper:
     def __len__(self) -> int:
         return len(self._root)
 
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._root
+
     def signature(self, text: str) -> bytes:
         """A compact, deterministic signature of ``text`` to persist and pass to ``add_signature`` later.
 

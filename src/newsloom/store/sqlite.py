@@ -268,13 +268,20 @@ class SQLiteStore(SQLiteAnalysis):
         ).fetchall()
         return [codec.article_from_row(r) for r in rows]
 
-    def signatures(self) -> Iterator[tuple[str, bytes]]:
-        """Duplicate-detection signatures in arrival order, to rebuild the index without rehashing."""
+    def signatures(self, *, after: int = 0) -> Iterator[tuple[str, bytes]]:
+        """Duplicate-detection signatures in arrival order (of articles after arrival number ``after``), to build
+        the index without rehashing; :meth:`last_seq` tells where a caller's index stands."""
         rows = self.db.execute(
-            "SELECT s.article_id, s.signature FROM signatures s JOIN articles a ON a.id = s.article_id ORDER BY a.seq"
+            "SELECT s.article_id, s.signature FROM signatures s JOIN articles a ON a.id = s.article_id "
+            "WHERE a.seq > ? ORDER BY a.seq",
+            (after,),
         )
         for row in rows:
             yield row[0], bytes(row[1])
+
+    def last_seq(self) -> int:
+        """Arrival number of the newest stored article (0 when empty)."""
+        return int(self.db.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0])
 
     def update_articles(self, updates: Mapping[str, Mapping[str, object]]) -> None:
         """Set analysis columns (``event_id``, ``published``, ``published_how``, ``published_evidence``)."""
