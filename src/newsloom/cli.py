@@ -47,11 +47,17 @@ def _print_ingest(report: IngestReport, out: TextIO) -> int:
     return 0 if report.ok else 1
 
 
-@command(
-    "ingest",
-    "Ingest files, folders (recursively) or - (standard input) into the store.",
-    lambda p: p.add_argument("paths", nargs="+", metavar="PATH"),
-)
+def _ingest_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "--follow-links",
+        action="store_true",
+        default=None,
+        help="follow symbolic links that lead out of an input folder (default: they are rejected)",
+    )
+
+
+@command("ingest", "Ingest files, folders (recursively) or - (standard input) into the store.", _ingest_args)
 def _ingest(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     stdin = sys.stdin.buffer if "-" in args.paths else None
     return _print_ingest(tracker.ingest(args.paths, stdin=stdin, progress=_progress(sys.stderr)), out)
@@ -151,7 +157,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Entry point of the ``newsloom`` command."""
     stream = out or sys.stdout
     args = build_parser().parse_args(argv)
-    overrides: dict[str, Any] = {"db": args.db}
+    overrides: dict[str, Any] = {"db": args.db, "follow_links": getattr(args, "follow_links", None)}
     try:
         settings = load_settings(overrides)
         with Tracker(settings) as tracker:

@@ -110,7 +110,7 @@ class Tracker:
         added = present = duplicates = 0
         rejected: list[Rejected] = []
         items: Iterator[RawDocument | Rejected] = read_inputs(
-            paths, stdin=stdin, max_bytes=self.settings.max_bytes
+            paths, stdin=stdin, max_bytes=self.settings.max_bytes, follow_links=self.settings.follow_links
         )
         watch = progress or Silent()
         for item in watch.track(items, "ingest"):
