@@ -11,6 +11,7 @@ from . import render
 from .config import DEFAULT_DB, load_settings
 from .errors import NewsloomError
 from .progress import Bars, Progress
+from .terminal import safe
 from .tracker import DEMO_CORPUS, IngestReport, Tracker
 
 T = TypeVar("T")
@@ -43,7 +44,7 @@ def _progress(stream: TextIO) -> Progress | None:
 def _print_ingest(report: IngestReport, out: TextIO) -> int:
     out.write(render.ingest_report(report))
     for rejected in report.rejected:
-        sys.stderr.write(f"rejected: {rejected.origin}: [{rejected.stage}] {rejected.reason}\n")
+        sys.stderr.write(safe(f"rejected: {rejected.origin}: [{rejected.stage}] {rejected.reason}") + "\n")
     return 0 if report.ok else 1
 
 
@@ -111,7 +112,7 @@ def _show(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
 @command("rejections", "List every input that was rejected, with its origin, stage and reason.")
 def _rejections(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     for r in tracker.rejections():
-        out.write(f"{r.origin}\t{r.stage}\t{r.reason}\n")
+        out.write(safe(f"{r.origin}\t{r.stage}\t{r.reason}") + "\n")
     return 0
 
 
@@ -133,7 +134,7 @@ def _export(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     if args.out:
         with open(args.out, "w", encoding="utf-8", newline="") as handle:
             count = tracker.export(args.format, handle, table=args.table)
-        sys.stderr.write(f"wrote {count} records to {args.out}\n")
+        sys.stderr.write(safe(f"wrote {count} records to {args.out}") + "\n")
     else:
         tracker.export(args.format, out, table=args.table)
     return 0
@@ -163,7 +164,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         with Tracker(settings) as tracker:
             return COMMANDS[args.command][1](tracker, args, stream)
     except NewsloomError as exc:
-        sys.stderr.write(f"newsloom: error: {exc}\n")
+        sys.stderr.write(safe(f"newsloom: error: {exc}") + "\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("newsloom: interrupted; everything committed before this point is kept\n")
