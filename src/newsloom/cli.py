@@ -1,13 +1,16 @@
-"""Command line: parse, call the tracker once, print. Exit codes: 0 ok, 1 some input rejected, 2 error."""
+"""Command line: parse, call the tracker once, print. Exit codes: 0 ok, 1 some input rejected, 2 could not run,
+3 internal error, 75 store busy, 130 interrupted (see :mod:`newsloom.cli_errors` and ``docs/cli.md``)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO, TypeVar
 
 from . import render
+from .cli_errors import EXIT_INTERRUPTED, check_ids, describe
 from .config import DEFAULT_DB, load_settings
 from .errors import NewsloomError
 from .progress import Bars, Progress
@@ -155,20 +158,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Entry point of the ``newsloom`` command."""
+    """Entry point of the ``newsloom`` command; exit codes are listed in :mod:`newsloom.cli_errors`."""
     stream = out or sys.stdout
     args = build_parser().parse_args(argv)
     overrides: dict[str, Any] = {"db": args.db, "follow_links": getattr(args, "follow_links", None)}
     try:
+        check_ids(args)
         settings = load_settings(overrides)
         with Tracker(settings) as tracker:
             return COMMANDS[args.command][1](tracker, args, stream)
-    except NewsloomError as exc:
-        sys.stderr.write(safe(f"newsloom: error: {exc}") + "\n")
-        return 2
     except KeyboardInterrupt:
         sys.stderr.write("newsloom: interrupted; everything committed before this point is kept\n")
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # every failure ends as one line on stderr, never a traceback
+        if os.environ.get("NEWSLOOM_DEBUG") and not isinstance(exc, NewsloomError):
+            raise
+        code, message = describe(exc, args.db or os.environ.get("NEWSLOOM_DB") or DEFAULT_DB)
+        sys.stderr.write(safe(f"newsloom: error: {message}") + "\n")
+        return code
 
 
 # Registers the analysis commands (events, entities, claims, evaluation) in COMMANDS; kept in its own module.
