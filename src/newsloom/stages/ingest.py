@@ -141,6 +141,7 @@ def _read_path(
     given: str, max_bytes: int, follow_links: bool, max_listed: int
 ) -> Iterator[RawDocument | Rejected]:
     path = Path(given)
+    given = _printable(given)
     try:
         info = path.stat()  # a path the user named is followed even when it is a link
     except OSError as err:
@@ -171,14 +172,15 @@ def _walk(
             continue
         kind, reason = _classify(entry, root, follow_links)
         if kind == "skip":
-            yield Rejected(entry.path, STAGE, reason)
+            yield Rejected(_printable(entry.path), STAGE, reason)
         elif kind == "dir":
             rejection = _push_folder(stack, entry.path, seen)
             if rejection is not None:
                 yield rejection
         else:
+            name = _printable(entry.path)
             yield from _isolated(
-                entry.path, _read_file(entry.path, Path(entry.path), max_bytes, explicit=False), max_listed
+                name, _read_file(name, Path(entry.path), max_bytes, explicit=False), max_listed
             )
 
 
@@ -189,12 +191,12 @@ def _push_folder(
         info = os.stat(path)
         key = (info.st_dev, info.st_ino)
         if key in seen:
-            return Rejected(path, STAGE, "folder already read through another link (link cycle)")
+            return Rejected(_printable(path), STAGE, "folder already read through another link (link cycle)")
         seen.add(key)
         with os.scandir(path) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as err:
-        return Rejected(path, STAGE, f"cannot list folder: {_os_reason(err)}")
+        return Rejected(_printable(path), STAGE, f"cannot list folder: {_os_reason(err)}")
     stack.append(iter(entries))
     return None
 
@@ -220,6 +222,11 @@ def _classify(entry: os.DirEntry[str], root: str, follow_links: bool) -> tuple[s
             return "skip", "symbolic link to a folder is not followed (use --follow-links)"
         return "dir", ""
     return "file", ""
+
+
+def _printable(path: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 become ``\\xff`` (the store and terminals need text)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _os_reason(err: OSError) -> str:
