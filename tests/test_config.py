@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsloom.config import Settings, load_settings
 from newsloom.errors import InputError
@@ -112,3 +114,37 @@ def test_long_values_are_shortened_in_messages(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_settings(config_file=tmp_path / "n.toml", environ={"NEWSLOOM_BATCH_SIZE": "x" * 100_000})
     assert len(str(info.value)) < 300
+
+
+toml_values = st.one_of(
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.lists(st.one_of(st.text(max_size=10), st.integers()), max_size=3),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(key=st.sampled_from(sorted(Settings.__dataclass_fields__)), value=toml_values)
+def test_any_file_value_is_accepted_with_its_type_or_refused_by_name(key: str, value: object) -> None:
+    default = getattr(Settings(), key)
+    try:
+        settings_ = load_settings({key: value}, config_file=Path("/nonexistent/newsloom.toml"), environ={})
+    except InputError as err:
+        assert repr(key) in str(err)
+        return
+    assert type(getattr(settings_, key)) is type(default)
+
+
+@settings(max_examples=200, deadline=None)
+@given(key=st.sampled_from(sorted(Settings.__dataclass_fields__)), value=st.text(max_size=30))
+def test_any_environment_text_is_accepted_with_its_type_or_refused_by_name(key: str, value: str) -> None:
+    default = getattr(Settings(), key)
+    name = f"NEWSLOOM_{key.upper()}"
+    try:
+        settings_ = load_settings(config_file=Path("/nonexistent/newsloom.toml"), environ={name: value})
+    except InputError as err:
+        assert name in str(err)
+        return
+    assert type(getattr(settings_, key)) is type(default)

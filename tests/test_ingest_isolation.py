@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -9,6 +10,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsloom.config import Settings
 from newsloom.models import RawDocument, Rejected
@@ -44,8 +47,6 @@ def test_deep_json_file_and_jsonl_line_are_rejected_and_the_rest_ingests(tmp_pat
 
 
 def test_deep_json_on_stdin_is_rejected() -> None:
-    import io
-
     items = list(read_inputs(["-"], stdin=io.BytesIO(('{"a":' * 5000 + "1" + "}" * 5000).encode())))
     assert len(items) == 1 and isinstance(items[0], Rejected)
     assert "nested too deeply" in items[0].reason
@@ -192,3 +193,19 @@ def test_pipeline_applies_the_budgets_before_extraction_and_after() -> None:
     long_text = pipeline.process(RawDocument("b.txt", "b.txt", "Title\n\n" + "Words here. " * 50, "text"))
     assert isinstance(long_text, Rejected) and long_text.stage == "clean"
     assert "max_text_chars" in long_text.reason
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    depth=st.integers(min_value=1, max_value=30_000),
+    opener=st.sampled_from(["[", '{"a":']),
+    as_lines=st.booleans(),
+)
+def test_any_json_nesting_is_a_document_or_a_rejection(depth: int, opener: str, as_lines: bool) -> None:
+    closer = "]" if opener == "[" else "}"
+    inner = opener * depth + ("" if opener == "[" else "1") + closer * depth
+    record = '{"text": "Body of the article.", "extra": ' + inner + "}"
+    payload = (record + "\n" + record) if as_lines else record
+    items = list(read_inputs(["-"], stdin=io.BytesIO(payload.encode())))
+    assert items and all(isinstance(item, RawDocument | Rejected) for item in items)
+    assert len(items) == (2 if as_lines else 1)

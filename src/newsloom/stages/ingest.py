@@ -335,7 +335,7 @@ def _sniff(text: str) -> str:
         try:
             _loads(text)
         except _TooDeep:
-            return ".json"  # parsed again as JSON, it becomes a rejection naming the depth
+            return ".json"  # read as JSON again, it becomes JSON Lines or a rejection naming the depth
         except ValueError:
             return ".jsonl"
         return ".json"
@@ -459,7 +459,12 @@ def _parse_json(text: str, source: str, origin: str) -> Iterator[RawDocument | R
     try:
         value = _loads(text)
     except _TooDeep as err:
-        yield Rejected(origin, STAGE, str(err))
+        if (
+            "\n" in text.strip()
+        ):  # maybe one object per line, only some of them too deep: read it as JSON Lines
+            yield from _parse_jsonl(text, source, origin)
+        else:
+            yield Rejected(origin, STAGE, str(err))
         return
     except json.JSONDecodeError as err:
         if err.msg == "Extra data":  # several objects, one per line: read it as JSON Lines
