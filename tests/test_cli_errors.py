@@ -126,3 +126,26 @@ def test_rejected_inputs_are_exit_one_and_a_missing_store_folder_is_exit_two(
     code, _ = run("ingest", str(tmp_path), "--db", str(tmp_path / "no" / "t.db"))
     assert code == EXIT_ERROR
     _one_error_line(capsys.readouterr().err)
+
+
+def test_a_reader_that_leaves_early_is_not_an_error(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    assert main(["export", "--format", "jsonl", "--db", db], out=ClosedPipe()) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_follow_links_flag_reaches_the_reader(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text(ARTICLE, encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "link.txt").symlink_to(outside)
+    db = str(tmp_path / "t.db")
+    code, out = run("ingest", str(folder), "--db", db)
+    assert code == EXIT_REJECTED and "added 0" in out
+    assert "--follow-links" in capsys.readouterr().err
+    code, out = run("ingest", str(folder), "--follow-links", "--db", db)
+    assert code == 0 and "added 1" in out

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO, TypeVar
 
 from . import render
-from .cli_errors import EXIT_INTERRUPTED, check_ids, describe
+from .cli_errors import EXIT_INTERRUPTED, EXIT_OK, check_ids, describe
 from .config import DEFAULT_DB, load_settings
 from .errors import NewsloomError
 from .progress import Bars, Progress
@@ -170,6 +170,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("newsloom: interrupted; everything committed before this point is kept\n")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader left early (| head): not an error; keep Python's exit flush quiet
+        if stream is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # every failure ends as one line on stderr, never a traceback
         if os.environ.get("NEWSLOOM_DEBUG") and not isinstance(exc, NewsloomError):
             raise
