@@ -149,3 +149,17 @@ def test_follow_links_flag_reaches_the_reader(tmp_path: Path, capsys: pytest.Cap
     assert "--follow-links" in capsys.readouterr().err
     code, out = run("ingest", str(folder), "--follow-links", "--db", db)
     assert code == 0 and "added 1" in out
+
+
+def test_many_rejections_are_listed_up_to_a_cap_and_all_stored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(230):
+        (folder / f"{number:03d}.pdf").write_bytes(b"%PDF")
+    db = str(tmp_path / "t.db")
+    assert run("ingest", str(folder), "--db", db)[0] == EXIT_REJECTED
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 201 and "30 more" in err[-1]
+    assert run("rejections", "--db", db)[1].count("\n") == 230

@@ -39,6 +39,10 @@ def command(name: str, help: str, arguments: Arguments = _no_arguments) -> Calla
     return register
 
 
+#: Rejections printed after an ingest; the store keeps them all.
+MAX_PRINTED_REJECTIONS = 200
+
+
 def _progress(stream: TextIO) -> Progress | None:
     # Progress bars only where a person watches; logs and pipes get the summary alone.
     return Bars(stream) if stream.isatty() else None
@@ -46,8 +50,11 @@ def _progress(stream: TextIO) -> Progress | None:
 
 def _print_ingest(report: IngestReport, out: TextIO) -> int:
     out.write(render.ingest_report(report))
-    for rejected in report.rejected:
+    for rejected in report.rejected[:MAX_PRINTED_REJECTIONS]:
         sys.stderr.write(safe(f"rejected: {rejected.origin}: [{rejected.stage}] {rejected.reason}") + "\n")
+    if len(report.rejected) > MAX_PRINTED_REJECTIONS:  # a terminal is no place for 100,000 lines
+        more = len(report.rejected) - MAX_PRINTED_REJECTIONS
+        sys.stderr.write(f"rejected: ... and {more} more; 'newsloom rejections' lists them all\n")
     return 0 if report.ok else 1
 
 
