@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -168,3 +169,119 @@ def test_make_backend_is_off_by_default_and_reads_settings() -> None:
         make_backend(BackendSettings(kind="openai", url="http://127.0.0.1:9"))
     with pytest.raises(InputError, match="http"):
         make_backend(BackendSettings(kind="libretranslate", url="127.0.0.1:9"))
+
+
+@contextmanager
+def raw_server(handle: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[tuple[str, list[str]]]:
+    """A server on 127.0.0.1 whose POST handler writes whatever ``handle`` sends, however slowly."""
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append(self.headers.get("Authorization") or "")
+            with contextlib.suppress(
+                BrokenPipeError, ConnectionResetError
+            ):  # the client gave up, as it should
+                handle(self)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_redirect_is_not_followed_and_the_key_stays_home() -> None:
+    with raw_server(
+        lambda h: (h.send_response(200), h.end_headers(), h.wfile.write(chat_reply("pwned")))
+    ) as (
+        elsewhere,
+        other_seen,
+    ):
+
+        def redirect(h: BaseHTTPRequestHandler) -> None:
+            h.send_response(302)
+            h.send_header("Location", elsewhere + "/steal")
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+
+        with raw_server(redirect) as (url, seen):
+            backend = OpenAIChatBackend(url, "m", api_key="secret", timeout=2, retries=2, backoff=0.01)
+            with pytest.raises(BackendError, match="redirect"):
+                backend.translate("x", "pl")
+    assert seen == ["Bearer secret"]  # one attempt: a redirect is not retried
+    assert other_seen == []
+
+
+@pytest.mark.parametrize("where", ["headers", "body"])
+def test_trickling_server_is_cut_at_the_total_deadline(where: str) -> None:
+    def trickle(h: BaseHTTPRequestHandler) -> None:
+        reply = chat_reply("late " * 50)
+        if where == "body":
+            h.send_response(200)
+            h.send_header("Content-Length", str(len(reply)))
+            h.end_headers()
+            head = b""
+        else:
+            head = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 200 + b"\r\n\r\n"
+            reply = b""
+        for byte in head + reply:
+            h.wfile.write(bytes([byte]))
+            h.wfile.flush()
+            time.sleep(0.05)  # 20 bytes a second: every read succeeds, the whole never arrives in time
+
+    with raw_server(trickle) as (url, seen):
+        backend = OpenAIChatBackend(url, "m", timeout=0.6, retries=1, backoff=0.01)
+        start = time.monotonic()
+        with pytest.raises(BackendError, match=r"within 0\.6 s"):
+            backend.translate("x", "pl")
+        elapsed = time.monotonic() - start
+    assert elapsed < 2.5, elapsed  # two attempts of 0.6 s, not the minutes a per-read timeout allows
+    assert len(seen) == 2
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_flooding_server_is_refused_at_the_size_limit(declared: bool) -> None:
+    def flood(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        if declared:
+            h.send_header("Content-Length", str(1 << 30))
+        h.end_headers()
+        block = b"x" * 65536
+        for _ in range(2000):  # 128 MiB if nobody stops reading
+            h.wfile.write(block)
+
+    with raw_server(flood) as (url, seen):
+        backend = OpenAIChatBackend(url, "m", timeout=10, retries=2, backoff=0.01)
+        start = time.monotonic()
+        with pytest.raises(BackendError, match="larger than the limit"):
+            backend.translate("x", "pl")
+        assert time.monotonic() - start < 5
+    assert len(seen) == 1
+
+
+def test_key_is_only_sent_over_https_or_to_loopback() -> None:
+    for url in ("http://llm.example.org/v1", "http://10.0.0.5:8080"):
+        with pytest.raises(InputError, match="https"):
+            OpenAIChatBackend(url, "m", api_key="secret")
+        with pytest.raises(InputError, match="https"):
+            LibreTranslateBackend(url, api_key="secret")
+    OpenAIChatBackend("http://llm.example.org/v1", "m")  # no key: nothing secret travels
+    OpenAIChatBackend("https://llm.example.org/v1", "m", api_key="secret")
+    for url in ("http://127.0.0.1:1", "http://localhost:1", "http://[::1]:1"):
+        OpenAIChatBackend(url, "m", api_key="secret")
+
+
+def test_reply_text_is_untrusted() -> None:
+    hostile = "Peskov\x1b]52;c;cHduZWQ=\x07 denied\x1b[2J the \u202ereports\x9b."
+    with fake_server(lambda path, body: (200, chat_reply(hostile), 0)) as (url, _):
+        text = OpenAIChatBackend(url, "m", retries=0).translate("x", "pl")
+    assert text == "Peskov]52;c;cHduZWQ= denied[2J the reports."

@@ -228,14 +228,14 @@ def test_read_error_is_rejected_with_os_reason(tmp_path: Path, monkeypatch: pyte
     bad = tmp_path / "a.txt"
     bad.write_text("Secret.", encoding="utf-8")
     (tmp_path / "b.txt").write_text("Readable article.", encoding="utf-8")
-    real_open = Path.open
+    real_open = os.open
 
-    def failing_open(self: Path, *args: object, **kwargs: object) -> object:
-        if self.name == "a.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+    def failing_open(path: object, *args: object, **kwargs: object) -> int:
+        if Path(str(path)).name == "a.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[call-overload,no-any-return]
 
-    monkeypatch.setattr(Path, "open", failing_open)
+    monkeypatch.setattr(os, "open", failing_open)
     items = list(read_inputs([str(tmp_path)]))
     assert _rejected(items) == [Rejected(str(bad), "ingest", "cannot read: Permission denied")]
     assert [doc.content for doc in _docs(items)] == ["Readable article."]

@@ -1,9 +1,11 @@
 """Optional remote backends for the English digest: an OpenAI-compatible chat endpoint, a LibreTranslate server.
 
-Off by default: nothing here runs unless settings name a backend. Both use stdlib ``urllib`` only, with a
-timeout per request, bounded retries with exponential backoff (on network errors, timeouts, HTTP 429 and 5xx),
-and an optional on-disk JSON cache keyed by a hash of the request (the API key is not part of the key). Every
-failure becomes ``BackendError``; ``summarize.event_digest`` catches it and keeps the built-in digest.
+Off by default: nothing here runs unless settings name a backend. Both use stdlib ``http.client`` only, with a
+total deadline per request (a watchdog ends a server that trickles its reply), no redirects followed, replies
+limited to 4 MiB and their text stripped of control characters, bounded retries with exponential backoff (on
+network errors, timeouts, HTTP 429 and 5xx), and an optional on-disk JSON cache keyed by a hash of the request
+(the API key is not part of the key). An API key is sent only over https:// or to this machine. Every failure
+becomes ``BackendError``; ``summarize.event_digest`` catches it and keeps the built-in digest.
 
 Example::
 
@@ -13,14 +15,17 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
+import ipaddress
 import json
 import os
+import socket
 import tempfile
+import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +34,7 @@ from typing import Any, Protocol, runtime_checkable
 from babel import Locale
 
 from .errors import BackendError, InputError
+from .terminal import plain
 
 __all__ = [
     "BackendSettings",
@@ -100,8 +106,45 @@ def make_backend(settings: BackendSettings) -> DigestBackend | None:
     )
 
 
+#: Replies larger than this are refused: a backend answers with a short text, never megabytes.
+MAX_REPLY_BYTES = 4 * 1024 * 1024
+
+
+def check_url(url: str, api_key: str | None) -> None:
+    """Refuse a URL that is not http(s), or a key that would travel unencrypted to another machine.
+
+    >>> check_url("http://127.0.0.1:11434/v1", "secret")
+    >>> check_url("http://llm.example.org/v1", "secret")
+    Traceback (most recent call last):
+    ...
+    newsloom.errors.InputError: backend_api_key is only sent over https:// or to this machine (127.0.0.1, ::1, localhost); backend_url 'http://llm.example.org/v1' is plain http to llm.example.org
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"backend URL {url!r} must start with http:// or https:// (set backend_url)")
+    if api_key and parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise InputError(
+            "backend_api_key is only sent over https:// or to this machine (127.0.0.1, ::1, localhost); "
+            f"backend_url {url!r} is plain http to {parts.hostname}"
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class _Retry(Exception):
+    """A failure worth another attempt (network error, timeout, 429, 5xx, unreadable reply)."""
+
+
 class _JsonClient:
-    """POST JSON with timeout, retries, backoff and an optional on-disk cache of the replies."""
+    """POST JSON with a total deadline per attempt, bounded retries, backoff, a reply size limit, no redirects,
+    and an optional on-disk cache of the replies."""
 
     def __init__(
         self,
@@ -111,9 +154,9 @@ class _JsonClient:
         retries: int,
         cache_dir: str | None,
         backoff: float,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
     ) -> None:
-        if not url.startswith(("http://", "https://")):
-            raise InputError(f"backend URL {url!r} must start with http:// or https:// (set backend_url)")
+        check_url(url, api_key)
         if timeout <= 0 or retries < 0:
             raise InputError("backend_timeout must be > 0 and backend_retries >= 0")
         self.url = url
@@ -122,6 +165,7 @@ class _JsonClient:
         self._retries = retries
         self._cache = Path(cache_dir) if cache_dir else None
         self._backoff = backoff
+        self._max_reply = max_reply_bytes
 
     def post(self, payload: dict[str, Any]) -> dict[str, Any]:
         """The decoded JSON object the server returns for ``payload`` (cached when a cache dir is set)."""
@@ -145,35 +189,99 @@ class _JsonClient:
         return self._cache / f"{digest}.json"
 
     def _post_with_retries(self, data: bytes) -> dict[str, Any]:
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
         last = "no attempt"
         for attempt in range(self._retries + 1):
             if attempt:
                 time.sleep(self._backoff * 2 ** (attempt - 1))
-            request = urllib.request.Request(self.url, data=data, headers=headers, method="POST")
             try:
-                with urllib.request.urlopen(request, timeout=self._timeout) as response:
-                    raw = response.read()
-            except urllib.error.HTTPError as err:
-                last = f"HTTP {err.code}"
-                if err.code == 429 or err.code >= 500:
-                    continue
-                raise BackendError(f"{self.url} refused the request: HTTP {err.code}") from err
-            except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException) as err:
-                last = f"{type(err).__name__}: {getattr(err, 'reason', err)}"
-                continue
-            try:
-                decoded = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
-                last = "reply is not JSON"
-                continue
-            if not isinstance(decoded, dict):
-                last = "reply is not a JSON object"
-                continue
-            return decoded
+                return _json_object(self._post_once(data))
+            except _Retry as err:
+                last = str(err)
         raise BackendError(f"{self.url} failed after {self._retries + 1} attempt(s): {last}")
+
+    def _post_once(self, data: bytes) -> bytes:
+        """One POST that ends by the deadline whatever the server does: a watchdog closes the socket then."""
+        parts = urllib.parse.urlsplit(self.url)
+        connection_type = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
+        connection = connection_type(parts.hostname or "", parts.port, timeout=self._timeout)
+        watchdog = threading.Timer(self._timeout, _cut, args=(connection,))
+        watchdog.daemon = True
+        deadline = time.monotonic() + self._timeout
+        watchdog.start()
+        try:
+            connection.request("POST", _target(parts), body=data, headers=self._headers())
+            response = connection.getresponse()
+            _check_status(self.url, response)
+            return _read_limited(response, self._max_reply, deadline, self._timeout)
+        except (OSError, http.client.HTTPException) as err:
+            if time.monotonic() >= deadline:
+                raise _Retry(f"no complete reply within {self._timeout:g} s") from err
+            raise _Retry(f"{type(err).__name__}: {err}") from err
+        finally:
+            watchdog.cancel()
+            connection.close()
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        return headers
+
+
+def _target(parts: urllib.parse.SplitResult) -> str:
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _cut(connection: http.client.HTTPConnection) -> None:
+    """Shut the socket down so a blocked read returns: the deadline holds even against a trickling server."""
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _check_status(url: str, response: http.client.HTTPResponse) -> None:
+    status = response.status
+    if (
+        300 <= status < 400
+    ):  # a redirect could carry the key elsewhere, and its target is not what was configured
+        raise BackendError(
+            f"{url} answered with a redirect (HTTP {status}); newsloom does not follow redirects"
+        )
+    if status == 429 or status >= 500:
+        raise _Retry(f"HTTP {status}")
+    if status >= 400:
+        raise BackendError(f"{url} refused the request: HTTP {status}")
+
+
+def _read_limited(response: http.client.HTTPResponse, limit: int, deadline: float, timeout: float) -> bytes:
+    declared = response.getheader("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise BackendError(f"reply of {declared} bytes is larger than the limit of {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(65536):
+        size += len(chunk)
+        if size > limit:
+            raise BackendError(f"reply is larger than the limit of {limit} bytes")
+        if time.monotonic() >= deadline:
+            raise _Retry(f"no complete reply within {timeout:g} s")
+        chunks.append(chunk)
+    if time.monotonic() >= deadline:  # the watchdog cut the reply short
+        raise _Retry(f"no complete reply within {timeout:g} s")
+    return b"".join(chunks)
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        decoded = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _Retry("reply is not JSON") from None
+    if not isinstance(decoded, dict):
+        raise _Retry("reply is not a JSON object")
+    return decoded
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -249,9 +357,9 @@ class OpenAIChatBackend:
             content = reply["choices"][0]["message"]["content"]
         except (KeyError, IndexError, TypeError) as err:
             raise BackendError(f"{self._client.url} replied without choices[0].message.content") from err
-        if not isinstance(content, str) or not content.strip():
+        if not isinstance(content, str) or not plain(content).strip():
             raise BackendError(f"{self._client.url} replied with an empty message")
-        return content.strip()
+        return plain(content).strip()  # untrusted text: it is printed and stored, so no control characters
 
 
 class LibreTranslateBackend:
@@ -277,6 +385,7 @@ class LibreTranslateBackend:
         endpoint = url.rstrip("/")
         if not endpoint.endswith("/translate"):
             endpoint += "/translate"
+        check_url(endpoint, api_key)  # the key travels in the body: the same rule as for a bearer token
         self._api_key = api_key
         # LibreTranslate takes the key in the body, so the client sends no Authorization header.
         self._client = _JsonClient(endpoint, None, timeout, retries, cache_dir, backoff)
@@ -293,9 +402,9 @@ class LibreTranslateBackend:
             payload["api_key"] = self._api_key
         reply = self._client.post(payload)
         translated = reply.get("translatedText")
-        if not isinstance(translated, str) or not translated.strip():
+        if not isinstance(translated, str) or not plain(translated).strip():
             raise BackendError(f"{self._client.url} replied without translatedText")
-        return translated.strip()
+        return plain(translated).strip()  # untrusted text: no control characters
 
     def summarize(self, texts: Sequence[str], *, max_words: int = 80) -> str:
         """Not available: LibreTranslate only translates."""

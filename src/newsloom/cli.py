@@ -1,16 +1,20 @@
-"""Command line: parse, call the tracker once, print. Exit codes: 0 ok, 1 some input rejected, 2 error."""
+"""Command line: parse, call the tracker once, print. Exit codes: 0 ok, 1 some input rejected, 2 could not run,
+3 internal error, 75 store busy, 130 interrupted (see :mod:`newsloom.cli_errors` and ``docs/cli.md``)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO, TypeVar
 
 from . import render
+from .cli_errors import EXIT_INTERRUPTED, EXIT_OK, check_ids, describe
 from .config import DEFAULT_DB, load_settings
 from .errors import NewsloomError
 from .progress import Bars, Progress
+from .terminal import safe
 from .tracker import DEMO_CORPUS, IngestReport, Tracker
 
 T = TypeVar("T")
@@ -35,6 +39,10 @@ def command(name: str, help: str, arguments: Arguments = _no_arguments) -> Calla
     return register
 
 
+#: Rejections printed after an ingest; the store keeps them all.
+MAX_PRINTED_REJECTIONS = 200
+
+
 def _progress(stream: TextIO) -> Progress | None:
     # Progress bars only where a person watches; logs and pipes get the summary alone.
     return Bars(stream) if stream.isatty() else None
@@ -42,16 +50,25 @@ def _progress(stream: TextIO) -> Progress | None:
 
 def _print_ingest(report: IngestReport, out: TextIO) -> int:
     out.write(render.ingest_report(report))
-    for rejected in report.rejected:
-        sys.stderr.write(f"rejected: {rejected.origin}: [{rejected.stage}] {rejected.reason}\n")
+    for rejected in report.rejected[:MAX_PRINTED_REJECTIONS]:
+        sys.stderr.write(safe(f"rejected: {rejected.origin}: [{rejected.stage}] {rejected.reason}") + "\n")
+    if len(report.rejected) > MAX_PRINTED_REJECTIONS:  # a terminal is no place for 100,000 lines
+        more = len(report.rejected) - MAX_PRINTED_REJECTIONS
+        sys.stderr.write(f"rejected: ... and {more} more; 'newsloom rejections' lists them all\n")
     return 0 if report.ok else 1
 
 
-@command(
-    "ingest",
-    "Ingest files, folders (recursively) or - (standard input) into the store.",
-    lambda p: p.add_argument("paths", nargs="+", metavar="PATH"),
-)
+def _ingest_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "--follow-links",
+        action="store_true",
+        default=None,
+        help="follow symbolic links that lead out of an input folder (default: they are rejected)",
+    )
+
+
+@command("ingest", "Ingest files, folders (recursively) or - (standard input) into the store.", _ingest_args)
 def _ingest(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     stdin = sys.stdin.buffer if "-" in args.paths else None
     return _print_ingest(tracker.ingest(args.paths, stdin=stdin, progress=_progress(sys.stderr)), out)
@@ -105,7 +122,7 @@ def _show(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
 @command("rejections", "List every input that was rejected, with its origin, stage and reason.")
 def _rejections(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     for r in tracker.rejections():
-        out.write(f"{r.origin}\t{r.stage}\t{r.reason}\n")
+        out.write(safe(f"{r.origin}\t{r.stage}\t{r.reason}") + "\n")
     return 0
 
 
@@ -127,7 +144,7 @@ def _export(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     if args.out:
         with open(args.out, "w", encoding="utf-8", newline="") as handle:
             count = tracker.export(args.format, handle, table=args.table)
-        sys.stderr.write(f"wrote {count} records to {args.out}\n")
+        sys.stderr.write(safe(f"wrote {count} records to {args.out}") + "\n")
     else:
         tracker.export(args.format, out, table=args.table)
     return 0
@@ -148,20 +165,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Entry point of the ``newsloom`` command."""
+    """Entry point of the ``newsloom`` command; exit codes are listed in :mod:`newsloom.cli_errors`."""
     stream = out or sys.stdout
     args = build_parser().parse_args(argv)
-    overrides: dict[str, Any] = {"db": args.db}
+    overrides: dict[str, Any] = {"db": args.db, "follow_links": getattr(args, "follow_links", None)}
     try:
+        check_ids(args)
         settings = load_settings(overrides)
         with Tracker(settings) as tracker:
             return COMMANDS[args.command][1](tracker, args, stream)
-    except NewsloomError as exc:
-        sys.stderr.write(f"newsloom: error: {exc}\n")
-        return 2
     except KeyboardInterrupt:
         sys.stderr.write("newsloom: interrupted; everything committed before this point is kept\n")
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader left early (| head): not an error; keep Python's exit flush quiet
+        if stream is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # every failure ends as one line on stderr, never a traceback
+        if os.environ.get("NEWSLOOM_DEBUG") and not isinstance(exc, NewsloomError):
+            raise
+        code, message = describe(exc, args.db or os.environ.get("NEWSLOOM_DB") or DEFAULT_DB)
+        sys.stderr.write(safe(f"newsloom: error: {message}") + "\n")
+        return code
 
 
 # Registers the analysis commands (events, entities, claims, evaluation) in COMMANDS; kept in its own module.

@@ -11,6 +11,7 @@ from typing import TextIO
 from . import render
 from .cli import _progress, command
 from .errors import InputError
+from .terminal import safe
 from .tracker import Tracker
 
 
@@ -28,7 +29,7 @@ def _stories(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
 
 @command("recluster", "Rebuild entities, events, stories and claims from scratch with the current settings.")
 def _recluster(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    out.write("\n".join(tracker.recluster(progress=_progress(sys.stderr))) + "\n")
+    out.write(safe("\n".join(tracker.recluster(progress=_progress(sys.stderr)))) + "\n")
     return 0
 
 
@@ -52,9 +53,9 @@ def _entities(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
         if not args.file:
             raise InputError("entities import needs a FILE (a Wikidata JSON dump extract)")
         report = tracker.import_entities(Path(args.file))
-        out.write(f"imported {report.imported} name record(s) from {args.file}\n")
+        out.write(safe(f"imported {report.imported} name record(s) from {args.file}") + "\n")
         for rejected in report.rejected:
-            sys.stderr.write(f"rejected: {rejected.origin}: {rejected.reason}\n")
+            sys.stderr.write(safe(f"rejected: {rejected.origin}: {rejected.reason}") + "\n")
         return 0 if not report.rejected else 1
     out.write(render.entity_table(tracker.entities(type=args.type, event_id=args.event)))
     return 0
@@ -81,7 +82,7 @@ def _merge_args(p: argparse.ArgumentParser) -> None:
     _merge_args,
 )
 def _merge(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    out.write("\n".join(tracker.merge_entities(args.source, args.target)) + "\n")
+    out.write(safe("\n".join(tracker.merge_entities(args.source, args.target))) + "\n")
     return 0
 
 
@@ -93,7 +94,7 @@ def _split_args(p: argparse.ArgumentParser) -> None:
 @command("split", "Take one alias out of an entity into its own (an analyst correction kept across reprocessing).",
          _split_args)  # fmt: skip
 def _split(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    out.write("\n".join(tracker.split_entity(args.id, args.alias)) + "\n")
+    out.write(safe("\n".join(tracker.split_entity(args.id, args.alias))) + "\n")
     return 0
 
 
@@ -122,7 +123,8 @@ def _digest_args(p: argparse.ArgumentParser) -> None:
     _digest_args,
 )
 def _digest(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    out.write(tracker.digest(event_id=args.event, story_id=args.story, fmt=args.format))
+    digest = tracker.digest(event_id=args.event, story_id=args.story, fmt=args.format)
+    out.write(digest if args.format == "json" else safe(digest))  # JSON escapes as JSON does
     return 0
 
 
@@ -161,5 +163,7 @@ def _eval_args(p: argparse.ArgumentParser) -> None:
          _eval_args)  # fmt: skip
 def _eval(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     report, text = tracker.evaluate(args.suite, pairs=args.pairs, data=args.data, topics=args.topics)
-    out.write((json.dumps(report, indent=2, ensure_ascii=False, default=str) if args.json else text) + "\n")
+    out.write(
+        (json.dumps(report, indent=2, ensure_ascii=False, default=str) if args.json else safe(text)) + "\n"
+    )
     return 0

@@ -17,6 +17,7 @@ from .errors import InputError
 from .models import Article, Cleaned, LanguageGuess, RawDocument, Rejected
 from .stages.clean import clean
 from .stages.dates import publication_date, temporal_expressions
+from .stages.ingest import over_budget
 from .stages.langid import LanguageIdentifier
 from .text import fold
 
@@ -68,8 +69,21 @@ class Pipeline:
 
     def process(self, doc: RawDocument) -> Article | Rejected:
         """Clean, identify the language and date one document; a ``Rejected`` says which stage failed and why."""
+        limits = self.settings
+        too_big = over_budget(doc, max_chars=limits.max_chars, max_tags=limits.max_tags)
+        if too_big is not None:
+            return too_big
         try:
             cleaned = _run("clean", doc.origin, lambda: clean(doc))
+            if (
+                len(cleaned.text) > limits.max_text_chars
+            ):  # analysis cost grows with the text: keep it bounded
+                return Rejected(
+                    doc.origin,
+                    "clean",
+                    f"article text is longer than the limit ({len(cleaned.text)} > {limits.max_text_chars} "
+                    "characters after extraction); raise max_text_chars to accept it",
+                )
             language = _run("language", doc.origin, lambda: self._language(doc, cleaned))
             return _run("dates", doc.origin, lambda: self._article(doc, cleaned, language))
         except StageFailed as failure:

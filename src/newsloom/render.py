@@ -1,14 +1,33 @@
-"""Plain-text views of results for the terminal; no logic beyond layout."""
+"""Plain-text views of results for the terminal; no logic beyond layout.
+
+Every public view passes through :func:`newsloom.terminal.safe`: titles, quotes and names come from articles,
+so escape sequences and bidi overrides in them are shown as visible escapes, never acted on.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, ParamSpec
 
 from .models import Article, Claim, Entity, Event, Story
+from .terminal import safe
 
 if TYPE_CHECKING:
     from .tracker import EntityProfile, IngestReport, Tracker
+
+
+P = ParamSpec("P")
+
+
+def _terminal(view: Callable[P, str]) -> Callable[P, str]:
+    """Sanitise what a view returns, so no view can forget to."""
+
+    @functools.wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> str:
+        return safe(view(*args, **kwargs))
+
+    return wrapper
 
 
 def _short(text: str, width: int) -> str:
@@ -16,6 +35,7 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+@_terminal
 def ingest_report(report: IngestReport) -> str:
     lines = [
         f"added {report.added} article(s), {report.duplicates} of them duplicates of earlier ones; "
@@ -26,6 +46,7 @@ def ingest_report(report: IngestReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+@_terminal
 def article_table(articles: Sequence[Article]) -> str:
     rows = []
     for a in articles:
@@ -100,10 +121,12 @@ def _entity(e: Entity) -> str:
     return "\n".join(lines) + "\n"
 
 
+@_terminal
 def claim_line(c: Claim) -> str:
     return f"{c.id}  [{c.stance}] {c.speaker}: {_short(c.quote, 100)}  (article {c.article_id[:8]})"
 
 
+@_terminal
 def item(tracker: Tracker, thing: Article | Event | Story | Entity | Claim) -> str:
     """Full view of whatever ``show`` found."""
     if isinstance(thing, Article):
@@ -117,6 +140,7 @@ def item(tracker: Tracker, thing: Article | Event | Story | Entity | Claim) -> s
     return claim_line(thing) + "\n"
 
 
+@_terminal
 def stories_and_events(stories: Sequence[Story], events: Sequence[Event]) -> str:
     out = [f"\n{len(events)} event(s) in {len(stories)} stor{'y' if len(stories) == 1 else 'ies'}:\n"]
     in_story: set[str] = set()
@@ -134,6 +158,7 @@ def stories_and_events(stories: Sequence[Story], events: Sequence[Event]) -> str
     return "\n".join(out) + "\n"
 
 
+@_terminal
 def event_table(events: Sequence[Event]) -> str:
     rows = [
         f"{e.start or '?'}..{e.end or '?'}  {e.id}  {_short(e.title, 70)} "
@@ -144,6 +169,7 @@ def event_table(events: Sequence[Event]) -> str:
     return "\n".join(rows) + ("\n" if rows else "no events\n")
 
 
+@_terminal
 def entity_table(entities: Sequence[Entity]) -> str:
     rows = [
         f"{e.id}  {e.type}  {e.mention_count:4d}  {e.name}  ({', '.join(sorted({a.text for a in e.aliases})[:6])})"
@@ -152,11 +178,13 @@ def entity_table(entities: Sequence[Entity]) -> str:
     return "\n".join(rows) + ("\n" if rows else "no entities\n")
 
 
+@_terminal
 def claim_table(claims: Sequence[Claim]) -> str:
     rows = [claim_line(c) + (f"  group:{c.claim_group_id}" if c.claim_group_id else "") for c in claims]
     return "\n".join(rows) + ("\n" if rows else "no claims\n")
 
 
+@_terminal
 def entity_profile(profile: EntityProfile) -> str:
     lines = [_entity(profile.entity).rstrip()]
     lines.append(f"articles ({len(profile.articles)}):")

@@ -152,7 +152,7 @@ class Tracker:
         """Read, clean, identify, date and deduplicate ``paths`` (files, folders, ``-``), store them in batches,
         then run the corpus-level analysis over what is new."""
         items: Iterator[RawDocument | Rejected] = read_inputs(
-            paths, stdin=stdin, max_bytes=self.settings.max_bytes
+            paths, stdin=stdin, max_bytes=self.settings.max_bytes, follow_links=self.settings.follow_links
         )
         return self.ingest_documents(items, progress=progress)
 

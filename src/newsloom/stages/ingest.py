@@ -12,6 +12,7 @@ without an extension are sniffed.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -25,10 +26,12 @@ from typing import Any, BinaryIO
 from newsloom.errors import InputError
 from newsloom.models import DocumentFormat, RawDocument, Rejected
 
-__all__ = ["DEFAULT_MAX_BYTES", "decode_bytes", "read_inputs"]
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_LISTED", "decode_bytes", "over_budget", "read_inputs"]
 
 #: Inputs larger than this (20 MiB) are rejected without being read in full.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: Rejected records listed per input before the rest are counted in one summary line.
+DEFAULT_MAX_LISTED = 20
 STAGE = "ingest"
 STDIN = "<stdin>"
 
@@ -62,12 +65,21 @@ _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 
 
 def read_inputs(
-    paths: Sequence[str], *, stdin: BinaryIO | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Sequence[str],
+    *,
+    stdin: BinaryIO | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    follow_links: bool = False,
+    max_listed: int = DEFAULT_MAX_LISTED,
 ) -> Iterator[RawDocument | Rejected]:
     """Yield one :class:`RawDocument` per article found in ``paths`` and one :class:`Rejected` per bad input.
 
-    Folders are walked recursively in sorted order, skipping hidden files and folders; ``-`` reads ``stdin``.
-    Files larger than ``max_bytes`` (default :data:`DEFAULT_MAX_BYTES`, 20 MiB) are rejected unread.
+    Folders are walked in sorted order (iteratively: any depth), skipping hidden files and folders; ``-`` reads
+    ``stdin``. Only regular files are opened: pipes, devices and sockets are rejected unread. A symbolic link
+    inside a folder is read only when it points inside that folder, unless ``follow_links`` (then folder links
+    are walked too, each real folder once). Files larger than ``max_bytes`` (default 20 MiB) are rejected
+    unread. Each input is isolated: a parser crash, a recursion or memory error becomes that input's rejection;
+    one input lists at most ``max_listed`` rejected records, then one line with the count of the others.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -77,9 +89,37 @@ def read_inputs(
     """
     for given in paths:
         if given == "-":
-            yield from _read_stdin(stdin, max_bytes)
+            yield from _isolated(STDIN, _read_stdin(stdin, max_bytes), max_listed)
         else:
-            yield from _read_path(given, max_bytes)
+            yield from _read_path(given, max_bytes, follow_links, max_listed)
+
+
+def _isolated(
+    origin: str, items: Iterator[RawDocument | Rejected], max_listed: int
+) -> Iterator[RawDocument | Rejected]:
+    """Run one input's reader so that no failure escapes it, listing at most ``max_listed`` rejections."""
+    unlisted = 0
+    listed = 0
+    try:
+        for item in items:
+            if isinstance(item, Rejected):
+                if listed >= max_listed:
+                    unlisted += 1
+                    continue
+                listed += 1
+            yield item
+    except RecursionError:
+        yield Rejected(origin, STAGE, "nested too deeply to parse (recursion limit reached)")
+    except MemoryError:
+        yield Rejected(origin, STAGE, "too large to parse in the memory available")
+    except Exception as err:  # any parser bug on hostile bytes stays this input's problem
+        yield Rejected(origin, STAGE, f"cannot parse: {type(err).__name__}: {err}")
+    if unlisted:
+        yield Rejected(
+            origin,
+            STAGE,
+            f"{unlisted} more rejected record(s) in this input (only the first {max_listed} listed)",
+        )
 
 
 def _read_stdin(stdin: BinaryIO | None, max_bytes: int) -> Iterator[RawDocument | Rejected]:
@@ -97,62 +137,164 @@ def _read_stdin(stdin: BinaryIO | None, max_bytes: int) -> Iterator[RawDocument 
     yield from _parse_bytes(data, STDIN, STDIN, None)
 
 
-def _read_path(given: str, max_bytes: int) -> Iterator[RawDocument | Rejected]:
+def _read_path(
+    given: str, max_bytes: int, follow_links: bool, max_listed: int
+) -> Iterator[RawDocument | Rejected]:
     path = Path(given)
+    given = _printable(given)
     try:
-        info = path.stat()
+        info = path.stat()  # a path the user named is followed even when it is a link
     except OSError as err:
-        yield Rejected(given, STAGE, f"cannot open: {err.strerror or err}")
+        yield Rejected(given, STAGE, f"cannot open: {_os_reason(err)}")
         return
     if stat.S_ISDIR(info.st_mode):
-        yield from _walk(path, max_bytes)
+        yield from _walk(path, max_bytes, follow_links, max_listed)
     else:
-        yield from _read_file(given, path, max_bytes, explicit=True)
+        yield from _isolated(given, _read_file(given, path, max_bytes, explicit=True), max_listed)
 
 
-def _walk(folder: Path, max_bytes: int) -> Iterator[RawDocument | Rejected]:
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError as err:
-        yield Rejected(str(folder), STAGE, f"cannot list folder: {err.strerror or err}")
-        return
-    for entry in entries:
+def _walk(
+    folder: Path, max_bytes: int, follow_links: bool, max_listed: int
+) -> Iterator[RawDocument | Rejected]:
+    """Depth-first, sorted, with an explicit stack: a folder nested 10,000 deep cannot exhaust recursion."""
+    root = os.path.realpath(folder)
+    seen: set[tuple[int, int]] = set()  # real folders already walked: link cycles end here
+    stack: list[Iterator[os.DirEntry[str]]] = []
+    rejection = _push_folder(stack, str(folder), seen)
+    if rejection is not None:
+        yield rejection
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name.startswith("."):
             continue
-        child = Path(entry.path)
-        try:
-            # Symlinked folders are not followed, so a link cycle cannot loop forever.
-            is_dir = entry.is_dir(follow_symlinks=False)
-        except OSError as err:
-            yield Rejected(str(child), STAGE, f"cannot open: {err.strerror or err}")
-            continue
-        if is_dir:
-            yield from _walk(child, max_bytes)
+        kind, reason = _classify(entry, root, follow_links)
+        if kind == "skip":
+            yield Rejected(_printable(entry.path), STAGE, reason)
+        elif kind == "dir":
+            rejection = _push_folder(stack, entry.path, seen)
+            if rejection is not None:
+                yield rejection
         else:
-            yield from _read_file(str(child), child, max_bytes, explicit=False)
+            name = _printable(entry.path)
+            yield from _isolated(
+                name, _read_file(name, Path(entry.path), max_bytes, explicit=False), max_listed
+            )
+
+
+def _push_folder(
+    stack: list[Iterator[os.DirEntry[str]]], path: str, seen: set[tuple[int, int]]
+) -> Rejected | None:
+    try:
+        info = os.stat(path)
+        key = (info.st_dev, info.st_ino)
+        if key in seen:
+            return Rejected(_printable(path), STAGE, "folder already read through another link (link cycle)")
+        seen.add(key)
+        with os.scandir(path) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as err:
+        return Rejected(_printable(path), STAGE, f"cannot list folder: {_os_reason(err)}")
+    stack.append(iter(entries))
+    return None
+
+
+def _classify(entry: os.DirEntry[str], root: str, follow_links: bool) -> tuple[str, str]:
+    """``("dir" | "file" | "skip", reason)`` for one folder entry; links are checked before being followed."""
+    try:
+        if not entry.is_symlink():
+            return ("dir", "") if entry.is_dir(follow_symlinks=False) else ("file", "")
+        target = os.path.realpath(entry.path)
+        info = os.stat(entry.path)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "skip", "symbolic link loop"
+        if err.errno == errno.ENOENT:
+            return "skip", "broken symbolic link (its target does not exist)"
+        return "skip", f"cannot open: {_os_reason(err)}"
+    inside = target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+    if not (inside or follow_links):
+        return "skip", "symbolic link to a path outside the input folder is not followed (use --follow-links)"
+    if stat.S_ISDIR(info.st_mode):
+        if not follow_links:
+            return "skip", "symbolic link to a folder is not followed (use --follow-links)"
+        return "dir", ""
+    return "file", ""
+
+
+def _printable(path: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 become ``\\xff`` (the store and terminals need text)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _os_reason(err: OSError) -> str:
+    return str(err.strerror or err)
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    """Why a file of this mode is not read, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "not a regular file")
+    return f"not a regular file ({kind}); skipped unread"
 
 
 def _read_file(name: str, path: Path, max_bytes: int, *, explicit: bool) -> Iterator[RawDocument | Rejected]:
+    try:
+        info = path.stat()
+    except OSError as err:
+        yield Rejected(name, STAGE, f"cannot open: {_os_reason(err)}")
+        return
+    special = _not_regular(info.st_mode)
+    if special:  # a pipe would block the open or the read forever; a device can be endless
+        yield Rejected(name, STAGE, special)
+        return
     suffix = path.suffix.lower()
     known = suffix in _TEXT_EXT or suffix in _JSON_EXT or suffix in _JSONL_EXT or suffix in _FEED_EXT
     if not known and not (explicit and not suffix):
         kind = f"unsupported file type {suffix}" if suffix else "unsupported file type (no extension)"
         yield Rejected(name, STAGE, kind)
         return
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            yield Rejected(name, STAGE, f"file is larger than the limit ({size} > {max_bytes} bytes)")
-            return
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as err:
-        yield Rejected(name, STAGE, f"cannot read: {err.strerror or err}")
+    if info.st_size > max_bytes:
+        yield Rejected(name, STAGE, f"file is larger than the limit ({info.st_size} > {max_bytes} bytes)")
         return
-    if len(data) > max_bytes:  # the file grew after stat, or stat lied (special files)
+    try:
+        data = _read_regular(path, max_bytes)
+    except OSError as err:
+        yield Rejected(name, STAGE, f"cannot read: {_os_reason(err)}")
+        return
+    except _NotRegular as err:
+        yield Rejected(name, STAGE, str(err))
+        return
+    if len(data) > max_bytes:  # the file grew after stat
         yield Rejected(name, STAGE, f"file is larger than the limit of {max_bytes} bytes")
         return
     yield from _parse_bytes(data, name, name, suffix or None)
+
+
+class _NotRegular(Exception):
+    """The path was swapped for a special file between the check and the open."""
+
+
+def _read_regular(path: Path, max_bytes: int) -> bytes:
+    # O_NONBLOCK: should a pipe replace the file after the check, opening it cannot block; fstat then refuses it.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        special = _not_regular(os.fstat(handle.fileno()).st_mode)
+        if special:
+            raise _NotRegular(special)
+        return handle.read(max_bytes + 1)
 
 
 def _parse_bytes(
@@ -191,7 +333,9 @@ def _sniff(text: str) -> str:
         return ".json"
     if head.startswith("{"):
         try:
-            json.loads(text)
+            _loads(text)
+        except _TooDeep:
+            return ".json"  # read as JSON again, it becomes JSON Lines or a rejection naming the depth
         except ValueError:
             return ".jsonl"
         return ".json"
@@ -299,9 +443,29 @@ def _check_printable(text: str) -> str:
     return text
 
 
+def _loads(text: str) -> Any:
+    """``json.loads`` with nesting beyond the parser's recursion limit reported as a plain ``ValueError``."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise _TooDeep("invalid JSON: nested too deeply to parse (recursion limit reached)") from None
+
+
+class _TooDeep(ValueError):
+    """JSON nested deeper than the parser's recursion limit."""
+
+
 def _parse_json(text: str, source: str, origin: str) -> Iterator[RawDocument | Rejected]:
     try:
-        value = json.loads(text)
+        value = _loads(text)
+    except _TooDeep as err:
+        if (
+            "\n" in text.strip()
+        ):  # maybe one object per line, only some of them too deep: read it as JSON Lines
+            yield from _parse_jsonl(text, source, origin)
+        else:
+            yield Rejected(origin, STAGE, str(err))
+        return
     except json.JSONDecodeError as err:
         if err.msg == "Extra data":  # several objects, one per line: read it as JSON Lines
             yield from _parse_jsonl(text, source, origin)
@@ -321,7 +485,10 @@ def _parse_jsonl(text: str, source: str, origin: str) -> Iterator[RawDocument | 
             continue
         where = f"{origin}:{number}"
         try:
-            value = json.loads(line)
+            value = _loads(line)
+        except _TooDeep as err:
+            yield Rejected(where, STAGE, str(err))
+            continue
         except json.JSONDecodeError as err:
             yield Rejected(where, STAGE, f"invalid JSON: {err.msg} (column {err.colno})")
             continue
@@ -408,3 +575,30 @@ def _feed_date(entry: Any) -> str | None:
         except (TypeError, ValueError):
             pass
     return _scalar(entry.get("published") or entry.get("updated"))
+
+
+def over_budget(doc: RawDocument, *, max_chars: int, max_tags: int) -> Rejected | None:
+    """A rejection when one document is too big to clean and analyse in bounded time and memory, else None.
+
+    The byte limit on files does not bound the work: one 19 MB line or millions of tags decode to a document
+    that extraction and analysis would take many minutes and gigabytes over.
+
+    >>> over_budget(RawDocument("a.html", "a.html", "<b>x</b>" * 3, "html"), max_chars=100, max_tags=4).reason
+    'HTML has 6 tags, more than the limit of 4; raise max_tags to accept it'
+    """
+    if len(doc.content) > max_chars:
+        return Rejected(
+            doc.origin,
+            STAGE,
+            f"text is longer than the limit ({len(doc.content)} > {max_chars} characters after decoding); "
+            "raise max_chars to accept it",
+        )
+    if doc.format == "html":
+        tags = doc.content.count("<")  # an upper bound on the elements, counted at C speed
+        if tags > max_tags:
+            return Rejected(
+                doc.origin,
+                STAGE,
+                f"HTML has {tags} tags, more than the limit of {max_tags}; raise max_tags to accept it",
+            )
+    return None
