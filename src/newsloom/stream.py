@@ -132,7 +132,7 @@ async def _work(
         while limit is None or messages < limit:
             try:
                 fetched = await subscription.fetch(batch, timeout=1.0)
-            except FetchTimeout:
+            except (TimeoutError, FetchTimeout):  # nats raises either, by where the wait ran out
                 idle += 1.0
                 if idle_exit is not None and idle >= idle_exit:
                     break
