@@ -11,6 +11,7 @@ import pytest
 
 from newsloom.cli import main
 from newsloom.export import SCHEMA_PATH
+from newsloom.store import SQLiteStore
 
 PL = (
     "Powódź w Łodzi: woda zalała ulice\n"
@@ -115,9 +116,20 @@ def test_other_export_formats(corpus: Path, tmp_path: Path, fmt: str) -> None:
 
 
 def test_unknown_id_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    SQLiteStore(tmp_path / "t.db").close()
     code, _ = run("show", "nope", "--db", str(tmp_path / "t.db"))
     assert code == 2
     assert "nope" in capsys.readouterr().err
+
+
+def test_read_commands_never_create_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "missing.db"
+    for command in ("articles", "events", "stories", "entities", "claims", "search", "rejections", "doctor"):
+        args = [command, "x"] if command == "search" else [command]
+        code, _ = run(*args, "--db", str(missing))
+        assert code == 2, command
+        assert "no newsloom store" in capsys.readouterr().err
+    assert not missing.exists()
 
 
 def test_bad_store_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsloom.cli import main
+from newsloom.store import SQLiteStore
 from newsloom.terminal import UNSAFE, plain, safe
 
 # What a terminal acts on: every escape sequence starts with ESC (or a C1 control); BEL ends an OSC.
@@ -96,6 +97,7 @@ def test_json_export_keeps_the_original_text_escaped_as_json(hostile_store: str)
 
 
 def test_error_messages_are_sanitised(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    SQLiteStore(tmp_path / "t.db").close()
     code, _ = run("show", f"nope{CLIPBOARD}", "--db", str(tmp_path / "t.db"))
     err = capsys.readouterr().err
     assert code == 2 and "nope" in err and not DANGEROUS.search(err)

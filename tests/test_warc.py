@@ -72,3 +72,12 @@ def test_a_damaged_archive_keeps_what_was_read(tmp_path: Path) -> None:
     items = list(read_archive(broken, max_bytes=1_000_000))
     assert sum(isinstance(i, RawDocument) for i in items) == 1
     assert sum(isinstance(i, Rejected) for i in items) == 3  # the 404, the PDF, and the damaged tail
+
+
+def test_ingest_reads_archives_in_folders(tmp_path: Path) -> None:
+    from newsloom.stages.ingest import read_inputs
+
+    _write_archive(tmp_path / "crawl.warc.gz")
+    items = list(read_inputs([str(tmp_path)]))
+    assert sum(isinstance(i, RawDocument) for i in items) == 1
+    assert sum(isinstance(i, Rejected) for i in items) == 2

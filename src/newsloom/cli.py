@@ -4,48 +4,25 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, TextIO, TypeVar
 
 from . import render
 from .cli_errors import EXIT_INTERRUPTED, EXIT_OK, check_ids, describe
+from .cli_registry import COMMANDS, command, progress_bars
 from .config import DEFAULT_DB, load_settings
 from .errors import NewsloomError
-from .progress import Bars, Progress
 from .terminal import safe
 from .tracker import DEMO_CORPUS, IngestReport, Tracker
 
 T = TypeVar("T")
-Handler = Callable[[Tracker, argparse.Namespace, TextIO], int]
-COMMANDS: dict[str, tuple[str, Handler, Callable[[argparse.ArgumentParser], object]]] = {}
-
-
-Arguments = Callable[[argparse.ArgumentParser], object]
-
-
-def _no_arguments(parser: argparse.ArgumentParser) -> None:
-    """A command without arguments of its own."""
-
-
-def command(name: str, help: str, arguments: Arguments = _no_arguments) -> Callable[[Handler], Handler]:
-    """Register a sub-command: its help line, its handler and its arguments."""
-
-    def register(handler: Handler) -> Handler:
-        COMMANDS[name] = (help, handler, arguments)
-        return handler
-
-    return register
 
 
 #: Rejections printed after an ingest; the store keeps them all.
 MAX_PRINTED_REJECTIONS = 200
-
-
-def _progress(stream: TextIO) -> Progress | None:
-    # Progress bars only where a person watches; logs and pipes get the summary alone.
-    return Bars(stream) if stream.isatty() else None
 
 
 def _print_ingest(report: IngestReport, out: TextIO) -> int:
@@ -71,14 +48,14 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
 @command("ingest", "Ingest files, folders (recursively) or - (standard input) into the store.", _ingest_args)
 def _ingest(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     stdin = sys.stdin.buffer if "-" in args.paths else None
-    return _print_ingest(tracker.ingest(args.paths, stdin=stdin, progress=_progress(sys.stderr)), out)
+    return _print_ingest(tracker.ingest(args.paths, stdin=stdin, progress=progress_bars(sys.stderr)), out)
 
 
 @command(
     "demo", f"Ingest the bundled demo corpus ({DEMO_CORPUS.name}/) and print the events and stories found."
 )
 def _demo(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    report = tracker.demo(progress=_progress(sys.stderr))
+    report = tracker.demo(progress=progress_bars(sys.stderr))
     _print_ingest(report, out)
     out.write(render.stories_and_events(tracker.stories(), tracker.events()))
     return 0 if report.ok else 1
@@ -90,7 +67,12 @@ def _articles_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, help="at most this many")
 
 
-@command("articles", "List stored articles: id, language, date, duplicate mark, title.", _articles_args)
+@command(
+    "articles",
+    "List stored articles: id, language, date, duplicate mark, title.",
+    _articles_args,
+    store="read",
+)
 def _articles(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     out.write(
         render.article_table(tracker.articles(language=args.language, event_id=args.event, limit=args.limit))
@@ -103,7 +85,9 @@ def _search_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--limit", type=int, default=20)
 
 
-@command("search", "Full-text search over titles and cleaned text, best match first.", _search_args)
+@command(
+    "search", "Full-text search over titles and cleaned text, best match first.", _search_args, store="read"
+)
 def _search(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     out.write(render.article_table(tracker.search(args.query, limit=args.limit)))
     return 0
@@ -113,13 +97,14 @@ def _search(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     "show",
     "Show one article (or unique id prefix), event, story, entity or claim in full.",
     lambda p: p.add_argument("id"),
+    store="read",
 )
 def _show(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     out.write(render.item(tracker, tracker.show(args.id)))
     return 0
 
 
-@command("rejections", "List every input that was rejected, with its origin, stage and reason.")
+@command("rejections", "List every input that was rejected, with its origin, stage and reason.", store="read")
 def _rejections(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     for r in tracker.rejections():
         out.write(safe(f"{r.origin}\t{r.stage}\t{r.reason}") + "\n")
@@ -138,7 +123,10 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 
 
 @command(
-    "export", "Export articles, entities, events, stories and claims as JSON, JSONL or CSV.", _export_args
+    "export",
+    "Export articles, entities, events, stories and claims as JSON, JSONL or CSV.",
+    _export_args,
+    store="read",
 )
 def _export(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     if args.out:
@@ -157,10 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"The store is a SQLite file: --db FILE, else $NEWSLOOM_DB, else ./{DEFAULT_DB}.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (help_text, _, arguments) in COMMANDS.items():
-        child = sub.add_parser(name, help=help_text, description=help_text)
-        child.add_argument("--db", help=f"SQLite store file (default: $NEWSLOOM_DB or ./{DEFAULT_DB})")
-        arguments(child)
+    for name, spec in COMMANDS.items():
+        child = sub.add_parser(name, help=spec.help, description=spec.help)
+        if spec.store != "none":
+            child.add_argument("--db", help=f"SQLite store file (default: $NEWSLOOM_DB or ./{DEFAULT_DB})")
+        spec.arguments(child)
     return parser
 
 
@@ -168,12 +157,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Entry point of the ``newsloom`` command; exit codes are listed in :mod:`newsloom.cli_errors`."""
     stream = out or sys.stdout
     args = build_parser().parse_args(argv)
-    overrides: dict[str, Any] = {"db": args.db, "follow_links": getattr(args, "follow_links", None)}
+    spec = COMMANDS[args.command]
+    use = spec.store_use(args)
+    db = getattr(args, "db", None)
+    overrides: dict[str, Any] = {"db": db, "follow_links": getattr(args, "follow_links", None)}
     try:
         check_ids(args)
         settings = load_settings(overrides)
-        with Tracker(settings) as tracker:
-            return COMMANDS[args.command][1](tracker, args, stream)
+        if use == "none":  # evaluation and pair scoring make their own temporary stores
+            settings = dataclasses.replace(settings, db=":memory:")
+        with Tracker(settings, read_only=use == "read") as tracker:
+            return spec.handler(tracker, args, stream)
     except KeyboardInterrupt:
         sys.stderr.write("newsloom: interrupted; everything committed before this point is kept\n")
         return EXIT_INTERRUPTED
@@ -184,10 +178,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except Exception as exc:  # every failure ends as one line on stderr, never a traceback
         if os.environ.get("NEWSLOOM_DEBUG") and not isinstance(exc, NewsloomError):
             raise
-        code, message = describe(exc, args.db or os.environ.get("NEWSLOOM_DB") or DEFAULT_DB)
+        code, message = describe(exc, db or os.environ.get("NEWSLOOM_DB") or DEFAULT_DB)
         sys.stderr.write(safe(f"newsloom: error: {message}") + "\n")
         return code
 
 
-# Registers the analysis commands (events, entities, claims, evaluation) in COMMANDS; kept in its own module.
-from . import cli_analysis  # noqa: E402, F401
+# Registers the analysis (events, entities, claims, evaluation) and operations (analyze, doctor, publish,
+# worker) commands in COMMANDS, after this module's own, for the order of the help.
+from . import cli_analysis, cli_ops  # noqa: E402, F401

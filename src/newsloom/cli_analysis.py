@@ -9,19 +9,19 @@ from pathlib import Path
 from typing import TextIO
 
 from . import render
-from .cli import _progress, command
+from .cli_registry import command, progress_bars
 from .errors import InputError
 from .terminal import safe
 from .tracker import Tracker
 
 
-@command("events", "List events: date span, id, title, article count and languages.")
+@command("events", "List events: date span, id, title, article count and languages.", store="read")
 def _events(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     out.write(render.event_table(tracker.events()))
     return 0
 
 
-@command("stories", "List stories with their events in time order.")
+@command("stories", "List stories with their events in time order.", store="read")
 def _stories(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     out.write(render.stories_and_events(tracker.stories(), tracker.events()))
     return 0
@@ -29,7 +29,7 @@ def _stories(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
 
 @command("recluster", "Rebuild entities, events, stories and claims from scratch with the current settings.")
 def _recluster(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    out.write(safe("\n".join(tracker.recluster(progress=_progress(sys.stderr)))) + "\n")
+    out.write(safe("\n".join(tracker.recluster(progress=progress_bars(sys.stderr)))) + "\n")
     return 0
 
 
@@ -47,6 +47,7 @@ def _entities_args(p: argparse.ArgumentParser) -> None:
     "List entities (people, places, organisations) with mention counts; "
     "'newsloom entities import FILE' extends the gazetteer from a Wikidata JSON extract.",
     _entities_args,
+    store=lambda args: "write" if args.action == "import" else "read",
 )
 def _entities(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     if args.action == "import":
@@ -65,6 +66,7 @@ def _entities(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     "entity",
     "Show one entity: aliases by language, articles, events and a timeline of mentions.",
     lambda p: p.add_argument("id"),
+    store="read",
 )
 def _entity(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     out.write(render.entity_profile(tracker.entity_profile(args.id)))
@@ -103,7 +105,12 @@ def _claims_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--entity", help="only claims whose speaker is this entity")
 
 
-@command("claims", "List attributed quotes and claims: stance, speaker, quote, claim group.", _claims_args)
+@command(
+    "claims",
+    "List attributed quotes and claims: stance, speaker, quote, claim group.",
+    _claims_args,
+    store="read",
+)
 def _claims(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     out.write(render.claim_table(tracker.claims(event_id=args.event, entity_id=args.entity)))
     return 0
@@ -121,6 +128,7 @@ def _digest_args(p: argparse.ArgumentParser) -> None:
     "English digest (headline, summary, claims, key sentences) of one event or story, or of all stories and "
     "events, as Markdown or JSON.",
     _digest_args,
+    store="read",
 )
 def _digest(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     digest = tracker.digest(event_id=args.event, story_id=args.story, fmt=args.format)
@@ -137,6 +145,7 @@ def _score_args(p: argparse.ArgumentParser) -> None:
     "score-pairs",
     "Score article pairs: one JSON line per pair with pair_id, similarity and same_event.",
     _score_args,
+    store="none",
 )
 def _score_pairs(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     target = open(args.out, "w", encoding="utf-8") if args.out else out  # noqa: SIM115 - closed below
@@ -160,7 +169,7 @@ def _eval_args(p: argparse.ArgumentParser) -> None:
 
 
 @command("eval", "Evaluate newsloom with baselines: 'eval semeval --pairs FILE', 'eval timeline', 'eval demo'.",
-         _eval_args)  # fmt: skip
+         _eval_args, store="none")  # fmt: skip
 def _eval(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     report, text = tracker.evaluate(args.suite, pairs=args.pairs, data=args.data, topics=args.topics)
     out.write(

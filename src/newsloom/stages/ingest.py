@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 
 from newsloom.errors import InputError
 from newsloom.models import DocumentFormat, RawDocument, Rejected
+from newsloom.stages.warc import is_archive, read_archive
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_LISTED", "decode_bytes", "over_budget", "read_inputs"]
 
@@ -259,6 +260,9 @@ def _read_file(name: str, path: Path, max_bytes: int, *, explicit: bool) -> Iter
     special = _not_regular(info.st_mode)
     if special:  # a pipe would block the open or the read forever; a device can be endless
         yield Rejected(name, STAGE, special)
+        return
+    if is_archive(path):  # streamed record by record: the size limit applies to each page, not the archive
+        yield from read_archive(path, max_bytes, decode_bytes)
         return
     suffix = path.suffix.lower()
     known = suffix in _TEXT_EXT or suffix in _JSON_EXT or suffix in _JSONL_EXT or suffix in _FEED_EXT

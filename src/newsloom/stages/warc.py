@@ -11,7 +11,7 @@ Needs ``warcio`` (the ``[warc]`` extra).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,19 @@ STAGE = "warc"
 ARCHIVE_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
 
+def _utf8(data: bytes) -> str:
+    return data.decode("utf-8")
+
+
 def is_archive(path: Path) -> bool:
     return path.name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
-def read_archive(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejected]:
-    """Documents and rejections from the archive at ``path``, in record order."""
+def read_archive(
+    path: Path, max_bytes: int, decode: Callable[[bytes], str] = _utf8
+) -> Iterator[RawDocument | Rejected]:
+    """Documents and rejections from the archive at ``path``, in record order; ``decode`` turns a page's bytes
+    into text (ingest passes its code-page detection)."""
     try:
         from warcio.archiveiterator import ArchiveIterator
     except ImportError:
@@ -37,7 +44,7 @@ def read_archive(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejected]
     try:
         with path.open("rb") as handle:
             for number, record in enumerate(ArchiveIterator(handle, arc2warc=True), start=1):
-                item = _record(record, path, number, max_bytes)
+                item = _record(record, path, number, max_bytes, decode)
                 if item is not None:
                     yield item
     except Exception as exc:  # a damaged archive: what was read stands, the rest is reported
@@ -46,7 +53,9 @@ def read_archive(path: Path, max_bytes: int) -> Iterator[RawDocument | Rejected]
         )
 
 
-def _record(record: Any, path: Path, number: int, max_bytes: int) -> RawDocument | Rejected | None:
+def _record(
+    record: Any, path: Path, number: int, max_bytes: int, decode: Callable[[bytes], str]
+) -> RawDocument | Rejected | None:
     if record.rec_type not in ("response", "resource"):
         return None
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -63,10 +72,8 @@ def _record(record: Any, path: Path, number: int, max_bytes: int) -> RawDocument
     body = record.content_stream().read(max_bytes + 1)
     if len(body) > max_bytes:
         return Rejected(origin, STAGE, f"page larger than {max_bytes} bytes: {url}")
-    from .ingest import decode_bytes
-
     try:
-        text = decode_bytes(body)
+        text = decode(body)
     except ValueError as exc:
         return Rejected(origin, STAGE, f"undecodable page {url}: {exc}")
     captured = record.rec_headers.get_header("WARC-Date") or ""
