@@ -284,6 +284,8 @@ def _non_overlapping(candidates: list[TemporalExpression], text: str) -> tuple[T
     return tuple(kept)
 
 
+# Dates in the last part of a text are a page footer's (the day it was saved, a copyright year), not the article's.
+_FOOTER_SHARE = 0.9
 # How sure each source of a publication date is; a text date must pass the checks in ``_text_date`` first.
 CONFIDENCE = {"metadata": 0.95, "url": 0.9, "header": 0.85, "dateline": 0.7, "repeated": 0.6}
 # A header or URL date more than this many years after every year the body mentions is a site's clock (the day
@@ -291,7 +293,7 @@ CONFIDENCE = {"metadata": 0.95, "url": 0.9, "header": 0.85, "dateline": 0.7, "re
 _CLOCK_YEARS = 1
 # ... judged only from a year the body writes this many times (one "opened in 1977" says nothing of the clock).
 _CLOCK_EVIDENCE = 2
-_YEAR = re.compile(r"(?<![\d.,/-])(19\d\d|20\d\d)(?![\d])")
+_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
 _URL_DATE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<sep>[/_-]?)(?P<m>0[1-9]|1[0-2])(?P=sep)(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
 )
@@ -362,6 +364,7 @@ def _text_date(text: str, language: str, today: dt.date, within: DateValue | Non
         and e.value.start == e.value.end
         and e.value.start <= today
         and (within is None or within.start <= e.value.start <= within.end)
+        and e.start < max(TEXT_SEARCH_CHARS, _FOOTER_SHARE * len(text))
     ]
     if not days:
         return None
