@@ -132,3 +132,20 @@ def test_ml_crisis_test_topics_quality_gate() -> None:
     assert report["wrong"] <= 0.03  # measured 0.024; the baseline gave 0.043
     assert report["within_1"] >= 0.045  # measured 0.049 (baseline 0.040)
     assert report["precision"] >= 0.63  # measured 0.676 (baseline 0.480)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "word", "offset"),
+    [
+        ("ja", "首相は昨日東京でアメリカの国務長官と会談した。", "昨日", -1),
+        ("zh", "国家主席今天在北京会见了美国国务卿。", "今天", 0),
+        ("ko", "정부는 어제는 새로운 대책을 발표했다.", "어제", -1),
+        ("ka", "თბილისში გუშინ ათასობით ადამიანი გამოვიდა ქუჩაში.", "გუშინ", -1),
+    ],
+)
+def test_relative_days_in_other_scripts(language: str, text: str, word: str, offset: int) -> None:
+    from newsloom.stages.dates import temporal_expressions
+
+    ref = dt.date(2024, 6, 19)
+    found = [(e.text, e.value.start) for e in temporal_expressions(text, language, ref)]
+    assert found == [(word, ref + dt.timedelta(days=offset))]
