@@ -148,6 +148,7 @@ class LanguageIdentifier:
             if len(set(languages)) < 2:
                 raise ValueError("LanguageIdentifier needs at least two languages to choose between")
         self.languages = frozenset(code.lower() for code in languages) if languages is not None else known
+        self._restricted = languages is not None
         self.min_confidence = min_confidence
         self.min_letters = min_letters
         self.max_chars = max_chars
@@ -173,7 +174,7 @@ class LanguageIdentifier:
         total = sum(scores.values())
         if total <= 0:
             return LanguageGuess(UNDETERMINED, 0.0)
-        if len(self.languages) < len(known_languages()):  # a restricted set: its members share the mass
+        if self._restricted:  # its members share the probability of the languages left out
             scores = {code: value / total for code, value in scores.items()}
         scores = _apply_prior(scores, _normalise_declared(declared))
         code, confidence = max(scores.items(), key=lambda item: item[1])
