@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsloom.config import Settings
 from newsloom.models import RawDocument
@@ -149,3 +151,19 @@ def test_relative_days_in_other_scripts(language: str, text: str, word: str, off
     ref = dt.date(2024, 6, 19)
     found = [(e.text, e.value.start) for e in temporal_expressions(text, language, ref)]
     assert found == [(word, ref + dt.timedelta(days=offset))]
+
+
+@settings(max_examples=80, deadline=None)
+@given(url=st.text(max_size=120), text=st.text(max_size=300))
+def test_publication_date_with_any_url_never_raises_and_never_future(url: str, text: str) -> None:
+    pub = publication_date(metadata=None, header_lines=(), text=text, language="en", today=TODAY, url=url)
+    assert pub.value is None or pub.value <= TODAY
+    assert pub.confidence is None or 0.0 <= pub.confidence <= 1.0
+
+
+@settings(max_examples=80, deadline=None)
+@given(line=st.text(max_size=400))
+def test_title_shape_never_raises(line: str) -> None:
+    from newsloom.stages.clean import looks_like_title
+
+    assert looks_like_title(line) in (True, False)
