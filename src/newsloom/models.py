@@ -117,11 +117,17 @@ class TemporalExpression:
 
 @dataclass(frozen=True)
 class PublicationDate:
-    """The publication date and how it was obtained (``how``), with the evidence text."""
+    """The publication date and how it was obtained (``how``), with the evidence text.
+
+    ``confidence`` in [0, 1] says how sure the date is (``None``: not assessed); ``span`` keeps a coarser date
+    when the day is unknown (a header ``date 2021-03`` gives ``value=None`` and the month as ``span``).
+    """
 
     value: dt.date | None
     how: DateHow
     evidence: str = ""
+    confidence: float | None = None
+    span: DateValue | None = None
 
     @property
     def needs_inference(self) -> bool:

@@ -100,6 +100,7 @@ class Pipeline:
             text=cleaned.text,
             language=language.code,
             today=today,
+            url=cleaned.url or doc.url,
         )
         temporal = temporal_expressions(cleaned.text, language.code, published.value)
         return Article(

@@ -47,6 +47,32 @@ _FAMILIES: tuple[_Family, ...] = (
         120,
     ),
     _family(
+        # Any "continue(d/s)" word then, within a few words, "below/after/under": the shape of every such marker
+        # ("Continued below the video", "Fortsetzung unter dem Video", "Suite après la publicité").
+        "continued-below marker",
+        # A marker is short: at most two words before, two between and three after.
+        r"^\W*(\w+\W+){0,2}?(continu\w*|weiter\w*|fortsetzung|suite|segue|sigue|kontynu\w*|pokracov\w*"
+        r"|pokracuj\w*|продолж\w*|продовж\w*)\W+(\w+\W+){0,2}?(below|beneath|under|after|unter|nach|apres"
+        r"|dessous|sotto|dopo|debajo|abajo|despues|ponizej|nizej|pod|dole|nize|mai jos|dupa|ниже|после|под|нижче"
+        r"|після)\b(\W+\w+){0,3}\W*$",
+        90,
+        sentences=False,
+    ),
+    _family(
+        "comment form",
+        r"(e-?mail|adres\w* e-?mail|e-?mailov\w* adres\w*|adresa de e-?mail|e-?mail-adresse|adresse e-?mail"
+        r"|correo electronico|indirizzo e-?mail|электронн\w* (адрес|почт\w*)|адрес\w* электронн\w*)"
+        r".{0,40}(not be (published|shared|displayed)|nie zostanie (opublikowany|upubliczniony)|nebude zverejn"
+        r"|nu va fi (publicat|facuta publica)|wird nicht veroffentlicht|ne sera pas publiee|no sera publicad"
+        r"|non sara pubblicat|не будет опубликован)"
+        r"|save my name|required fields are marked|wymagane pola sa oznaczone|povinne polozky jsou oznaceny"
+        r"|campurile obligatorii sunt marcate|erforderliche felder sind|pflichtfelder sind mit"
+        r"|les champs obligatoires sont indiques|los campos obligatorios estan marcados"
+        r"|i campi obbligatori sono contrassegnati|обязательные поля помечены"
+        r"|(must|need to) be logged in to (post|leave|write) a comment",
+        200,
+    ),
+    _family(
         "read-also link",
         r"^\W*(czytaj (takze|tez|rowniez|wiecej)|zobacz (takze|tez|rowniez|wiecej)|przeczytaj (takze|tez|rowniez)"
         r"|ctete (take|vice)|ctete tez|prectete si|citajte (aj|tiez|viac)|pozrite si|citeste (si|mai mult)"
@@ -186,6 +212,8 @@ _EXTRA_LETTERS = re.compile("[łŁđĐøØß]")
 _WHITESPACE = re.compile(r"\s+")
 _NON_LETTER = re.compile(r"[\W\d_]+")
 _FULL_STOP = re.compile(r"[.!?…][\"'”»)\]]*\s*$")
+# A web form's field label: a few words then the required-field asterisk ("Name *", "E-mail *", "Imię *").
+_FORM_FIELD = re.compile(r"[^\W\d_][\w '’.-]{0,30}\s?\*")
 _BYLINE = re.compile(r"^\W*(?:by|von|par|por|di|от|від)\s+(\w+)", re.IGNORECASE)
 
 
@@ -262,6 +290,8 @@ def is_sentence_like(line: str) -> bool:
 def _structural_reason(stripped: str, sentence: bool) -> str | None:
     if len(stripped) > _MAX_STRUCTURAL_LEN:
         return None  # a long line is running text (or a table, which the extractor already judged)
+    if _FORM_FIELD.fullmatch(stripped):
+        return "form field"
     visible = len(_WHITESPACE.sub("", stripped))
     letters = len(_NON_LETTER.sub("", stripped))
     if visible >= 4 and letters < 0.4 * visible:

@@ -28,7 +28,9 @@ import datetime as dt
 import email.utils
 import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Literal
 
 from newsloom.models import DateValue, PublicationDate, TemporalExpression
@@ -69,11 +71,23 @@ def _patterns(language: str) -> tuple[re.Pattern[str], ...]:
             rf"(?P<monthyear>(?<!\w)(?<!\d[\s.])(?P<m3>{lex.wide_month_alternation})(?!\w),?\s+(?P<y3>\d{{4}})(?!\d))"
         )
     if lex.relative_alternation:
-        found.append(rf"(?P<relative>(?<!\w)(?:{lex.relative_alternation})(?!\w))")
+        before, after = _word_bounds(language)
+        found.append(rf"(?P<relative>{before}(?:{lex.relative_alternation}){after})")
     if lex.weekday_alternation:
         prep = rf"(?:(?:{lex.prepositions})\s+)?" if lex.prepositions else ""
         found.append(rf"(?P<weekday>(?<!\w){prep}(?P<wd>{lex.weekday_alternation})(?!\w))")
     return tuple(re.compile(p, re.IGNORECASE) for p in found)
+
+
+# Scripts written without spaces between words: a word has no boundary to test. Korean spaces words but
+# attaches particles after them ("어제는"), so only the start of a Korean word is tested.
+_UNSPACED_LANGUAGES = frozenset({"ja", "zh", "th", "lo", "km", "my"})
+
+
+def _word_bounds(language: str) -> tuple[str, str]:
+    if language in _UNSPACED_LANGUAGES:
+        return "", ""
+    return (r"(?<!\w)", "") if language == "ko" else (r"(?<!\w)", r"(?!\w)")
 
 
 def temporal_expressions(
@@ -283,6 +297,23 @@ def _non_overlapping(candidates: list[TemporalExpression], text: str) -> tuple[T
     return tuple(kept)
 
 
+# Dates in the last part of a text are a page footer's (the day it was saved, a copyright year), not the article's.
+_FOOTER_SHARE = 0.9
+# How sure each source of a publication date is; a text date must pass the checks in ``_text_date`` first.
+CONFIDENCE = {"metadata": 0.95, "url": 0.9, "header": 0.85, "dateline": 0.7, "repeated": 0.6}
+# A header or URL date more than this many years after every year the body mentions is a site's clock (the day
+# the page was saved), not the article's date.
+_CLOCK_YEARS = 1
+# ... judged only from a year the body writes this many times (one "opened in 1977" says nothing of the clock).
+_CLOCK_EVIDENCE = 2
+_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
+# Characters searched before and after a year for the date it belongs to ("Tuesday, 18-19 June 2024", "2024-06-19").
+_YEAR_WINDOW = (40, 12)
+_URL_DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<sep>[/_-]?)(?P<m>0[1-9]|1[0-2])(?P=sep)(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
+)
+
+
 def publication_date(
     *,
     metadata: str | None,
@@ -290,37 +321,119 @@ def publication_date(
     text: str,
     language: str,
     today: dt.date | None = None,
+    url: str | None = None,
 ) -> PublicationDate:
-    """When the article was published, and how we know: metadata, then header lines, then the text.
+    """When the article was published, how we know and how sure: metadata, URL, header lines, then the text.
 
-    A header that gives only a month (``date 2023-09``) yields ``value=None`` with ``how="header"`` and the line as
-    evidence, unless the text names a full date within that month. Never returns a date after ``today``.
+    A header that gives only a month (``date 2023-09``) yields ``value=None`` with ``how="header"``, the line as
+    evidence and the month as ``span``, unless the text names a full date within that month. A header or URL
+    date years after everything the body mentions is ignored (a page's clock). Never returns a date after
+    ``today``. A date from the text is taken only when it is the latest full date of the most recent year the
+    text mentions and either opens the text or is repeated: dates in the body are mostly of events, and a
+    historical one ("born on 5 March 1955") is never the latest.
 
     >>> publication_date(metadata="Wed, 19 Jun 2024 08:00:00 +0200", header_lines=(), text="", language="en")
-    PublicationDate(value=datetime.date(2024, 6, 19), how='metadata', evidence='Wed, 19 Jun 2024 08:00:00 +0200')
+    PublicationDate(value=datetime.date(2024, 6, 19), how='metadata', evidence='Wed, 19 Jun 2024 08:00:00 +0200', confidence=0.95, span=None)
     """
     today = today or dt.date.today()
     if metadata and metadata.strip():
         value = _standalone(metadata, language, today)
         if value is not None and value.granularity == "day":
-            return PublicationDate(value.start, "metadata", metadata.strip())
-    month_only: tuple[str, DateValue] | None = None
+            return PublicationDate(value.start, "metadata", metadata.strip(), CONFIDENCE["metadata"])
+    latest_year = _latest_year(text, today, times=_CLOCK_EVIDENCE)
+    from_url = _url_date(url, today)
+    if from_url is not None and not _is_clock(from_url, latest_year):
+        return PublicationDate(from_url, "metadata", f"url: {url}", CONFIDENCE["url"])
+    coarse: tuple[str, DateValue] | None = None
+    unread = ""  # a date line we cannot place in time ("date 5 March": no year), kept as evidence
     for line in header_lines:
         value = _standalone(line, language, today)
-        if value is not None and value.granularity == "day":
-            return PublicationDate(value.start, "header", line.strip())
-        if value is not None and value.granularity == "month" and month_only is None:
-            month_only = (line.strip(), value)
-    for expr in temporal_expressions(text[:TEXT_SEARCH_CHARS], language, None):
-        v = expr.value
-        full_day = (
-            v.granularity == "day" and v.start == v.end and expr.kind == "absolute" and v.start <= today
-        )
-        if full_day and (month_only is None or month_only[1].start <= v.start <= month_only[1].end):
-            return PublicationDate(v.start, "text", expr.text)
-    if month_only is not None:
-        return PublicationDate(None, "header", month_only[0])
-    return PublicationDate(None, "unknown")
+        if value is None:
+            unread = unread or line.strip()
+        if value is None or _is_clock(value.start, latest_year):
+            continue
+        if value.granularity == "day":
+            return PublicationDate(value.start, "header", line.strip(), CONFIDENCE["header"])
+        if coarse is None:
+            coarse = (line.strip(), value)
+    found = _text_date(text, language, today, coarse[1] if coarse else None)
+    if found is not None:
+        return found
+    if coarse is not None:
+        return PublicationDate(None, "header", coarse[0], CONFIDENCE["header"], span=coarse[1])
+    return PublicationDate(None, "header", unread) if unread else PublicationDate(None, "unknown")
+
+
+def _text_date(text: str, language: str, today: dt.date, within: DateValue | None) -> PublicationDate | None:
+    """The publication date the text itself gives, or ``None`` when its dates look like event dates.
+
+    Candidates are full dates (day, month and year) on or before ``today``. The chosen one must be the latest
+    candidate and in the latest year the text mentions, and either be the first date in the opening
+    ``TEXT_SEARCH_CHARS`` (a dateline) or be written twice. Tuned on ML-Crisis dev topics (egypt, libya).
+    """
+    days = [
+        e
+        for e in _dated_expressions(text, language)
+        if e.kind == "absolute"
+        and e.value.granularity == "day"
+        and e.value.start == e.value.end
+        and e.value.start <= today
+        and (within is None or within.start <= e.value.start <= within.end)
+        and e.start < max(TEXT_SEARCH_CHARS, _FOOTER_SHARE * len(text))
+    ]
+    if not days:
+        return None
+    latest = max(e.value.start for e in days)
+    if within is None and latest.year != _latest_year(text, today):
+        return None  # a header's month already anchors the text; without one, a later year means later events
+    first = days[0]
+    if first.start < TEXT_SEARCH_CHARS and first.value.start == latest:
+        return PublicationDate(latest, "text", first.text, CONFIDENCE["dateline"])
+    repeated = [e for e in days if e.value.start == latest]
+    if len(repeated) >= 2:
+        return PublicationDate(latest, "text", repeated[0].text, CONFIDENCE["repeated"])
+    return None
+
+
+def _dated_expressions(text: str, language: str) -> list[TemporalExpression]:
+    """The expressions that carry a year, found only around each four-digit year (a full scan costs ~10x more)."""
+    windows: list[list[int]] = []
+    for match in _YEAR.finditer(text):
+        start, end = max(0, match.start() - _YEAR_WINDOW[0]), match.end() + _YEAR_WINDOW[1]
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    found = []
+    for start, end in windows:
+        for expr in temporal_expressions(text[start:end], language, None):
+            found.append(replace(expr, start=expr.start + start, end=expr.end + start))
+    return found
+
+
+def _latest_year(text: str, today: dt.date, *, times: int = 1) -> int | None:
+    """The most recent year (not after ``today``) written in ``text`` as four digits at least ``times`` times."""
+    counts = Counter(int(y) for y in _YEAR.findall(text) if int(y) <= today.year)
+    return max((year for year, n in counts.items() if n >= times), default=None)
+
+
+def _is_clock(day: dt.date, latest_year: int | None) -> bool:
+    return latest_year is not None and day.year > latest_year + _CLOCK_YEARS
+
+
+def _url_date(url: str | None, today: dt.date) -> dt.date | None:
+    """A date in a URL path: ``/2021/03/05/``, ``/2021-03-05-title``, ``/20210305/`` (never the host)."""
+    if not url:
+        return None
+    path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", url.strip(), flags=re.I)
+    for match in _URL_DATE.finditer(path):
+        try:
+            day = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:
+            continue
+        if day.year >= MIN_YEAR and day <= today:
+            return day
+    return None
 
 
 _ISO_MONTH = re.compile(r"(?<![\d-])(\d{4})[-/.](\d{1,2})(?![\d-])|(?<![\d/.])(\d{1,2})[/.](\d{4})(?!\d)")

@@ -2,7 +2,8 @@
 
 Month names come from CLDR for any language babel knows (format and stand-alone forms, so Slavic genitives such as
 "czerwca", "června", "июня" are included). Weekdays after a preposition are inflected ("we wtorek", "ve středu",
-"в среду") and relative-day words are not in CLDR, so the main languages have small hand-written tables below.
+"в среду") and relative-day words are not in CLDR, so the main languages have small hand-written tables below; every other
+language dateparser knows gets its "today" / "yesterday" / "the day before yesterday" from dateparser's data.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def lexicon(language: str) -> Lexicon:
     for number, forms in enumerate(_WEEKDAY_EXTRA.get(language, ())):
         for form in forms:
             weekdays.setdefault(form, number)
-    relative = _RELATIVE.get(language, {})
+    relative = _RELATIVE.get(language) or _dateparser_relative(language)
     return Lexicon(
         language=language,
         months=_keyed(months),
@@ -148,6 +149,34 @@ def lexicon(language: str) -> Lexicon:
         not_a_weekday_after=frozenset(fold(w) for w in _NOT_A_WEEKDAY_AFTER.get(language, ())),
         capitalised=language in _CAPITALISED,
     )
+
+
+# dateparser's per-language "N day ago" phrases: relative-day words for every language it knows (~200).
+_DAYS_AGO = {"0 day ago": 0, "1 day ago": -1, "2 day ago": -2}
+
+
+def _dateparser_relative(language: str) -> dict[str, int]:
+    """ "today", "yesterday", "the day before yesterday" in ``language`` from dateparser's data, if it has any."""
+    import importlib
+
+    if not language.isalpha():
+        return {}
+    try:
+        module = importlib.import_module(f"dateparser.data.date_translation_data.{language}")
+    except ImportError:
+        return {}
+    table = getattr(module, "info", {}).get("relative-type", {})
+    # A word that also means "tomorrow" (Hindi "kal") cannot be resolved; very short words are abbreviations.
+    tomorrow = set(table.get("in 1 day", ()))
+    return {
+        word: offset
+        for phrase, offset in _DAYS_AGO.items()
+        for word in table.get(phrase, ())
+        if isinstance(word, str)
+        and (len(word.strip()) >= 3 or not word.isascii())
+        and word not in tomorrow
+        and not any(c.isdigit() for c in word)
+    }
 
 
 def key(name: str) -> str:
