@@ -8,7 +8,8 @@ SlavicNER (``../shared/data/slavicner/<topic>/<lang>.jsonl``, see its README) an
    on each article (language from the corpus, the whole ``text`` as body so gold offsets index it), then one
    ``link_mentions`` call over all of them.
 2. Each gold mention is aligned to the newsloom mention of the same article that overlaps it most (any
-   character overlap); a gold mention with none is "not linked".
+   character overlap); a gold mention with none is "not linked". A newsloom mention strictly inside a gold
+   mention of another category names a nested entity (the country in "МИД Великобритании") and is not aligned.
 3. Pairwise identity over gold mentions: recall = share of same-gold-id pairs that share one newsloom entity,
    precision = share of one-entity pairs that share one gold id (unlinked mentions are in no entity, so they
    cost recall). Reported overall and restricted to cross-document, cross-language and cross-script pairs, and
@@ -119,8 +120,18 @@ def articles_and_gold(rows: Iterable[dict[str, Any]]) -> tuple[list[Article], li
     return articles, gold
 
 
+def _nested_other_kind(g: GoldMention, m: Mention) -> bool:
+    """A newsloom mention strictly inside a gold mention of another kind ("Великобритании" in the ORG "МИД
+    Великобритании", "Ukrajině" in the event "válka na Ukrajině") names a different, nested entity."""
+    inside = g.start <= m.start and m.end <= g.end and (m.start, m.end) != (g.start, g.end)
+    return inside and m.type != g.category
+
+
 def align(gold: Sequence[GoldMention], predicted: Sequence[Mention]) -> list[Mention | None]:
-    """For each gold mention, the predicted mention of the same article overlapping it most (or None)."""
+    """For each gold mention, the predicted mention of the same article overlapping it most (or None).
+
+    A predicted mention nested strictly inside a gold mention of another category is not its alignment.
+    """
     by_doc: dict[str, list[Mention]] = defaultdict(list)
     for m in predicted:
         by_doc[m.article_id].append(m)
@@ -129,7 +140,7 @@ def align(gold: Sequence[GoldMention], predicted: Sequence[Mention]) -> list[Men
         best, best_overlap = None, 0
         for m in by_doc.get(g.doc_id, ()):
             overlap = min(m.end, g.end) - max(m.start, g.start)
-            if overlap > best_overlap:
+            if overlap > best_overlap and not _nested_other_kind(g, m):
                 best, best_overlap = m, overlap
         out.append(best)
     return out

@@ -31,11 +31,12 @@ from anyascii import anyascii
 
 from newsloom.models import Alias, Entity, EntityType, Mention
 from newsloom.stages.entities.gazetteer import GazEntry, Gazetteer, entity_id_for
-from newsloom.stages.entities.keys import loose, name_key, token_similarity
+from newsloom.stages.entities.keys import base_form, loose, name_key, token_similarity
 
 TOKEN_SIM = 0.75
 MEAN_SIM = 0.8
 _LATIN = "abcdefghijklmnopqrstuvwxyz"
+_RARE_SHARE = 10  # a form seen less than a tenth as often as the commonest is a last resort as a name
 
 
 @dataclass(frozen=True)
@@ -271,21 +272,35 @@ def _stable_id(cluster: _Cluster, keys: Counter[str]) -> str:
 
 
 def _display_name(cluster: _Cluster, surfaces: Counter[tuple[str, str]], keys: Mapping[str, str]) -> str:
-    """Gazetteer English name; else the fullest form, English first, then Latin script, then most frequent."""
+    """Gazetteer English name; else the fullest form in its base form, English first, then Latin script.
+
+    Inflected forms never win on frequency alone: each surface is lemmatised token by token (``base_form``,
+    which keeps a name it cannot lemmatise safely), and among the frequent enough candidates the shortest
+    base form wins, since Slavic, Baltic and Romanian case endings lengthen a name ("Gazpromu", "Thomasa
+    Mertensa", "Władimira Putina"), then the most frequent.
+    """
     if cluster.gaz is not None:
         return cluster.gaz.name
     most_tokens = max(k.count(" ") for k in keys.values())
+    top = max(surfaces.values())
+    lemmas = {item: _lemmatised(*item) for item in surfaces}
 
-    def rank(item: tuple[tuple[str, str], int]) -> tuple[int, int, int, int, int, str]:
+    def rank(item: tuple[tuple[str, str], int]) -> tuple[int, int, int, int, int, int, str]:
         (text, lang), count = item
         full = keys[text].count(" ") == most_tokens
         latin = text[:1].lower() in _LATIN or text[:1].isascii()
-        return (-full, -(lang == "en"), -latin, -count, len(text), text)
+        rare = count * _RARE_SHARE < top
+        return (-full, -(lang == "en"), -latin, rare, len(lemmas[(text, lang)]), -count, text)
 
-    best = min(surfaces.items(), key=rank)[0][0]
+    best = lemmas[min(surfaces.items(), key=rank)[0]]
     # No Latin-script form was seen: an English reader still gets a readable name ("Путин" -> "Putin");
     # the original spelling stays among the aliases.
     return best if _latin_script(best) else _romanised(best)
+
+
+def _lemmatised(text: str, lang: str) -> str:
+    """The surface with each word in its dictionary base form where that is safe ("Putinowi" -> "Putin")."""
+    return " ".join(base_form(word, lang) for word in text.split())
 
 
 def _latin_script(text: str) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import simplemma
@@ -112,6 +113,11 @@ def _tokenize(text: str) -> list[_Tok]:
     return toks
 
 
+def _script(word: str) -> str:
+    """The Unicode script of a word's first letter ("LATIN", "CYRILLIC"); a name never changes script."""
+    return unicodedata.name(word[:1], "?").split(" ", 1)[0]
+
+
 def _mostly_upper(text: str) -> bool:
     letters = [c for c in text[:5000] if c.isalpha()]
     return len(letters) > 20 and sum(c.isupper() for c in letters) / len(letters) > _CAPS_RATIO
@@ -159,6 +165,8 @@ class _Extractor:
             i = max(j, self.resume)
         self._repeat_particle_surnames()
         self._resolve_pending()
+        self._split_known_names()
+        self._surnames_over_towns()
         if self.caps_text:
             self.mid_caps = set()
         return [self._mention(i, j, t) for i, j, t in sorted(self.found)]
@@ -171,7 +179,12 @@ class _Extractor:
 
     def _run_end(self, i: int) -> int:
         j = i + 1
-        while j < len(self.toks) and not self.toks[j].initial and self._adjacent(j - 1, j):
+        while (
+            j < len(self.toks)
+            and not self.toks[j].initial
+            and self._adjacent(j - 1, j)
+            and _script(self.toks[j].text) == _script(self.toks[j - 1].text)
+        ):
             if self.toks[j].cap:
                 j += 1
             elif (skip := self._connector_span(j)) > 0:
@@ -427,6 +440,48 @@ class _Extractor:
                 and not _is_common(tok.text, self.lang)
             ):
                 self.found.append((start, end, "LOC"))
+
+    def _person_keys(self) -> tuple[set[str], set[tuple[str, ...]]]:
+        """Surname keys and whole-name key sequences of the multi-word persons found in this article."""
+        names = {
+            tuple(token_key(t.text, self.lang) for t in self.toks[i:j])
+            for i, j, t in self.found
+            if t == "PER" and j - i >= 2
+        }
+        return {n[-1] for n in names}, names
+
+    def _surnames_over_towns(self) -> None:
+        """A lone word that repeats the surname of a person named here is that person, even when a town
+        somewhere has it among its alternate names ("Barnier" -> "Барние" ~ Varna's "Barna")."""
+        surnames, _ = self._person_keys()
+        for n, (i, j, t) in enumerate(self.found):
+            if j - i != 1 or t == "PER" or self.toks[i].acronym:
+                continue
+            entry = self._lookup([self.toks[i].text])
+            town = entry is None or entry.priority < _COUNTRY
+            if town and token_key(self.toks[i].text, self.lang) in surnames:
+                self.found[n] = (i, j, "PER")
+
+    def _split_known_names(self) -> None:
+        """A person run that ends in a whole name found on its own in this article is two mentions: the words
+        before it belong to something else ("Брекзит Мишел Барние", "Zjednoczonego Królestwa Theresy May")."""
+        _, names = self._person_keys()
+        out: list[tuple[int, int, EntityType]] = []
+        for i, j, t in self.found:
+            cut = None
+            if t == "PER" and j - i >= 3:
+                keys = tuple(token_key(tok.text, self.lang) for tok in self.toks[i:j])
+                cut = next((s for s in range(1, j - i - 1) if keys[s:] in names), None)
+            if cut is None:
+                out.append((i, j, t))
+                continue
+            out.append((i + cut, j, "PER"))
+            head = keys[:cut]
+            if len(head) == 1 and (entry := self._lookup([self.toks[i].text])) is not None:
+                out.append((i, i + 1, entry.type))
+            elif len(head) >= 2 and head in names:
+                out.append((i, i + cut, "PER"))
+        self.found = out
 
     def _repeat_particle_surnames(self) -> None:
         """A surname with particles ("von der Leyen") recurs in lowercase-initial form; find it again."""
