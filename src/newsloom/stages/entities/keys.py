@@ -72,7 +72,7 @@ _DOUBLE = re.compile(r"(.)\1+")
 _SK_ADJ = re.compile("sk(?:i|ij|a|e|o)$")
 _ENDING = re.compile(f"^(.{{{_MIN_STEM},}}?)(?:{'|'.join(_ENDINGS)})$")
 _GLOBAL = (("shch", "shh"), ("dzh", "j"), ("kh", "h"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"),
-           ("w", "v"), ("ts", "c"), ("tz", "c"), ("y", "i"), ("ee", "i"))  # fmt: skip
+           ("w", "v"), ("ts", "c"), ("tz", "c"), ("y", "i"), ("ee", "i"), ("th", "t"))  # fmt: skip
 
 
 def _polish(t: str) -> str:
@@ -118,6 +118,8 @@ def _letters(token: str, lang: str) -> str:
     """Lowercase Latin letters in one orthographic convention (English-style transliteration)."""
     t = token.casefold()
     if _CYRILLIC_CHAR.search(t):
+        if lang == "bg":
+            t = t.replace("ъ", "a")  # Bulgarian ъ is a vowel (official romanisation "a": Тръмп -> Tramp)
         return anyascii(t.translate(_CYRILLIC)).lower()
     if _GREEK_CHAR.search(t):
         # Modern Greek writes foreign d, b, g, u as digraphs ("Βλαντίμιρ", "Μπάιντεν", "Πούτιν").

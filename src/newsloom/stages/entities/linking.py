@@ -162,22 +162,38 @@ class _Linker:
         self.clusters: list[_Cluster] = []
         self.by_gaz: dict[str, int] = {}
         self.assign: list[int] = [-1] * len(mentions)
+        self.kind: list[EntityType] = [m.type for m in mentions]
 
     def run(self) -> None:
         names: dict[tuple[EntityType, str], list[int]] = defaultdict(list)
         singles: list[int] = []
+        entries = [self._gazetteer_entry(m) for m in self.mentions]
+        self.kind = self._majority_types(entries)
         for i, m in enumerate(self.mentions):
-            entry = self._gazetteer_entry(m)
+            entry = entries[i]
             if entry is not None:
                 self._add(self._gaz_cluster(entry), i)
             elif " " in m.key:
-                names[(m.type, m.key)].append(i)
+                names[(self.kind[i], m.key)].append(i)
             elif m.key:
                 singles.append(i)
             else:
-                names[(m.type, m.text.casefold())].append(i)
+                names[(self.kind[i], m.text.casefold())].append(i)
         self._link_names(names)
         self._link_singles(singles)
+
+    def _majority_types(self, entries: Sequence[GazEntry | None]) -> list[EntityType]:
+        """One type per name key: the type most of its mentions got from their context. Context typing is
+        noisy ("with Barnier" reads like a place, "Ryanair said" like a person), and one name typed three
+        ways must not become three entities."""
+        votes: dict[str, Counter[EntityType]] = defaultdict(Counter)
+        for m, entry in zip(self.mentions, entries, strict=True):
+            if entry is None and m.key:
+                votes[m.key][m.type] += 1
+        return [
+            votes[m.key].most_common(1)[0][0] if entry is None and m.key else m.type
+            for m, entry in zip(self.mentions, entries, strict=True)
+        ]
 
     def _gazetteer_entry(self, m: Mention) -> GazEntry | None:
         lang = self.lang.get(m.article_id, "und")
@@ -234,7 +250,7 @@ class _Linker:
         for i in singles:
             m = self.mentions[i]
             target = None
-            if m.type == "PER":
+            if self.kind[i] == "PER":
                 group = self.group.get(m.article_id)
                 for pool in (by_article.get(m.article_id, set()), by_group.get(group, set()) if group else set(),
                              people):  # fmt: skip
@@ -245,10 +261,10 @@ class _Linker:
                     if fits:
                         break  # ambiguous here: two people share the name, so do not guess
             if target is None:
-                ident = (m.type, m.key)
+                ident = (self.kind[i], m.key)
                 if ident not in own:
                     own[ident] = len(self.clusters)
-                    self.clusters.append(_Cluster(m.type, forms=[((m.key,),)]))
+                    self.clusters.append(_Cluster(self.kind[i], forms=[((m.key,),)]))
                 target = own[ident]
             self._add(target, i)
 
