@@ -297,3 +297,17 @@ def test_abbreviations_do_not_end_sentences() -> None:
         "Potem wrócił.",
         "M. Dupont a parlé.",
     ]
+
+
+def test_source_before_a_postposition_is_the_speaker() -> None:
+    text = "Korrespondentenberichten zufolge befinden sich im Krankenhaus zahlreiche verletzte Menschen."
+    article = Article("pp", "s", "o", "", text, "de", 1.0, PublicationDate(None, "unknown"))
+    claims = extract_claims(article, [], {})
+    assert len(claims) == 1
+    assert claims[0].speaker == "Korrespondentenberichten"
+    assert claims[0].quote.startswith("befinden sich")
+
+
+def test_german_perfect_participle_is_a_speech_verb() -> None:
+    assert lexicon_for("de").cue("angekündigt") == "say"
+    assert "zufolge" in lexicon_for("de").report_postpositions

@@ -69,7 +69,11 @@ _SAY: dict[str, list[str]] = {
     "de": ["sagte", "sagten", "sagt", "sagen", "erklärte", "erklärten", "erklärt", "betonte", "betonten",
           "betont", "fügte", "schrieb", "schrieben", "schreibt", "warnte", "warnten", "behauptete",
           "behaupteten", "behauptet", "meinte", "bestätigte", "versicherte", "unterstrich", "warf",
-          "beschuldigte", "kündigte", "antwortete", "erklären", "sagten", "äußerte", "teilte"],
+          "beschuldigte", "kündigte", "antwortete", "erklären", "sagten", "äußerte", "teilte", "gesagt",
+          "angekündigt", "mitgeteilt", "verwies", "verweist", "forderte", "forderten", "fordert", "kritisierte",
+          "kritisierten", "kritisiert", "hieß", "meint", "meinen", "bekräftigte", "ergänzte", "räumte",
+          "glaubt", "glaubte", "vermutet", "vermutete", "befürchtet", "befürchtete", "hofft", "hoffte",
+          "geäußert", "betonten", "erklärten", "bestätigt", "bestätigten", "warnt", "behauptete"],
     "fr": ["déclaré", "déclare", "dit", "affirmé", "affirme", "souligné", "souligne", "ajouté", "ajoute",
           "écrit", "estimé", "estime", "averti", "accusé", "accuse", "assuré", "assure", "indiqué", "précisé",
           "expliqué", "confirmé", "annoncé", "insisté", "martelé", "répondu", "prévenu"],
@@ -87,6 +91,8 @@ _SAY: dict[str, list[str]] = {
           "подчеркивает", "отмечает", "обвиняет", "обвиняют", "уверен", "уверена"],
 }
 # fmt: on
+# Postpositions that pass a claim on ("X zufolge", "X'e göre", "X szerint"): the speaker comes before them.
+_REPORT_POSTPOSITIONS: dict[str, list[str]] = {"de": ["zufolge"], "tr": ["göre", "gore"], "hu": ["szerint"]}
 
 # More verbs of saying: reactions and participles ("..., saying", "dodając") that open a further claim.
 # fmt: off
@@ -190,7 +196,7 @@ _REPORT_PREPS: dict[str, list[str]] = {
     "cs": ["podle"],
     "sk": ["podľa"],
     "ro": ["potrivit", "conform"],
-    "de": ["laut", "zufolge"],
+    "de": ["laut"],
     "fr": ["selon", "d'après"],
     "es": ["según"],
     "it": ["secondo"],
@@ -401,6 +407,7 @@ class Lexicon:
     cues: dict[str, CueClass]
     report_pairs: frozenset[tuple[str, str]]
     report_preps: frozenset[str]
+    report_postpositions: frozenset[str]
     complementizers: frozenset[str]
     conjunctions: frozenset[str]
     label_verbs: frozenset[str]
@@ -461,6 +468,7 @@ def lexicon_for(language: str) -> Lexicon:
         cues=cues,
         report_pairs=pairs,
         report_preps=frozenset(fold(w) for w in _pick(_REPORT_PREPS, known)),
+        report_postpositions=frozenset(fold(w) for w in _REPORT_POSTPOSITIONS.get(known, [])),
         complementizers=frozenset(fold(w) for w in _pick(_COMPLEMENTIZERS, known)),
         conjunctions=frozenset(fold(w) for w in _pick(_CONJUNCTIONS, known)),
         label_verbs=frozenset(fold(w) for w in _pick(_LABEL, known)),
