@@ -46,6 +46,8 @@ _CONS = "bcdfghjklmnpqrstvwxz"
 _MIN_STEM = 3
 _LOOSE = re.compile("dz|ch|zh|j|c(?=[ei])")
 _LOOSE_K = re.compile("c(?=[aou]|$)")
+_SILENT_H = re.compile("(?<=[aeiou])h(?![aeiou])")
+_DIPHTHONG = re.compile("ai(?![aeiou])")
 # Inflection endings after ``skeleton``, longest first; Slavic (pl, cs, sk, ru, uk) and Romanian case forms.
 _ENDINGS = (
     "ului", "iego", "iemu", "ovi", "owi", "emu", "ego", "eho", "ogo", "ami", "imi", "ach", "ovy",
@@ -215,8 +217,11 @@ def name_key(name: str, lang: str = "und") -> str:
 
 def loose(key: str) -> str:
     """A coarser key where affricates and their transcriptions coincide: Korean "Jong", Polish "Dzong",
-    Czech "Čong" -> ``"Cong"``; k/c before a, o, u ("Macron"/"Makron") likewise."""
-    return _LOOSE_K.sub("k", _LOOSE.sub("C", key))
+    Czech "Čong" -> ``"Cong"``; k/c before a, o, u ("Macron"/"Makron") likewise. English spellings that
+    transcriptions by ear do not keep meet them too: a silent h after a vowel ("John"/"Джон") and the
+    diphthong written ai or ei ("May"/"Мей")."""
+    key = _SILENT_H.sub("", key)
+    return _LOOSE_K.sub("k", _LOOSE.sub("C", _DIPHTHONG.sub("ei", key)))
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import simplemma
@@ -76,6 +77,7 @@ _OPEN_QUOTES = '"„“«‚‘»'
 _CLOSE_QUOTES = '"”“»’‘«'
 _COUNTRY = 2_000_000_000  # gazetteer priority of countries; cities rank by population below it
 _BIG_CITY = 1_000_000
+_RECURRING = 2  # mid-sentence capitalised occurrences that make an unknown word a name
 _DE_NOUN_CITY = 300_000  # below this, a German dictionary noun ("Lage") is a noun, not a city
 
 
@@ -147,6 +149,7 @@ class _Extractor:
         self.found: list[tuple[int, int, EntityType]] = []  # token index span [i, j) and type
         self.pending: list[tuple[int, int]] = []  # unknown single words decided after the whole scan
         self.mid_caps = {token_key(t.text, self.lang) for t in self.toks if t.cap and not t.initial}
+        self.mid_count = Counter(token_key(t.text, self.lang) for t in self.toks if t.cap and not t.initial)
         self.resume = 0
 
     def run(self) -> list[Mention]:
@@ -427,6 +430,7 @@ class _Extractor:
             for x in (i, j - 1)
         }
         covered = {x for i, j, _ in self.found for x in range(i, j)}
+        recurring = []
         for start, end in self.pending:
             tok = self.toks[start]
             if start in covered:
@@ -440,6 +444,13 @@ class _Extractor:
                 and not _is_common(tok.text, self.lang)
             ):
                 self.found.append((start, end, "LOC"))
+            elif self._recurring_name(tok):
+                recurring.append((start, end))
+        # A recurring name takes the type its other mentions here got ("na Jeseníku" -> LOC), else ORG, the
+        # likelier kind of a name with no cue; linking then settles one type per name across the batch.
+        kinds = {token_key(self.toks[i].text, self.lang): t for i, j, t in self.found if j - i == 1}
+        for start, end in recurring:
+            self.found.append((start, end, kinds.get(token_key(self.toks[start].text, self.lang), "ORG")))
 
     def _person_keys(self) -> tuple[set[str], set[tuple[str, ...]]]:
         """Surname keys and whole-name key sequences of the multi-word persons found in this article."""
@@ -482,6 +493,17 @@ class _Extractor:
             elif len(head) >= 2 and head in names:
                 out.append((i, i + cut, "PER"))
         self.found = out
+
+    def _recurring_name(self, tok: _Tok) -> bool:
+        """A word capitalised inside sentences again and again, unknown to the dictionary as a lowercase word,
+        is a name ("Ryanair", "Gazprom") even without a cue; German capitalises every noun, so not there."""
+        return (
+            self.lang != "de"
+            and not self.caps_text
+            and len(tok.text) >= _MIN_DEMONYM
+            and self.mid_count[token_key(tok.text, self.lang)] >= _RECURRING
+            and not _is_common(tok.text, self.lang)
+        )
 
     def _repeat_particle_surnames(self) -> None:
         """A surname with particles ("von der Leyen") recurs in lowercase-initial form; find it again."""
