@@ -19,6 +19,11 @@ from newsloom.evaluation.quotes_de import evaluate_quotes_de
 from newsloom.evaluation.slavicner import evaluate_slavicner
 
 ROOT = Path(__file__).resolve().parents[1]
+# The same harness on main before the entities-lane changes (commit 5b56fd2), for comparison.
+BEFORE = """Before (main at 5b56fd2, same harness): SlavicNER dev linked 0.705, P 0.965, R 0.463, cross-script R 0.441,
+inflected names 0.133; test linked 0.671, P 0.962, R 0.387, cross-language R 0.366, cross-script R 0.364, inflected
+names 0.155; unseen linked 0.658, P 0.986, R 0.374, cross-script R 0.268, inflected names 0.166. Wikinews dev
+quote recall 0.329, precision 0.892, right speaker 0.215; test 0.353, 0.901, 0.206."""
 
 
 def _slavicner_rows(folder: Path) -> list[str]:
@@ -91,6 +96,7 @@ def main() -> None:
             "",
             *_quotes_rows(quotes),
         ]
+    body += ["", BEFORE]
     write_section("entities-gold", "\n".join(body))
 
 
