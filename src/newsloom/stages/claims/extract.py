@@ -173,7 +173,7 @@ class _Extractor:
             speaker = self.speakers.find(lead_start, q.start, (cue.start, cue.end), after_only=prep)
             self._emit(q.inner_start, q.inner_end, cue, speaker, "direct")
             return
-        if self.text[lead_start : q.start].rstrip().endswith(":") and lead:
+        if self.text[lead_start : q.start].rstrip().endswith((":", "：")) and lead:
             speaker = self.speakers.find(lead_start, q.start, None)
             self._emit(q.inner_start, q.inner_end, None, speaker, "direct")
             return
