@@ -337,3 +337,20 @@ def test_a_full_width_colon_introduces_a_quote_of_a_named_body() -> None:
     assert [(c.speaker, c.quote) for c in claims] == [
         ("Ministry of Foreign Affairs", "我们不会接受任何指责。")
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "claim", "denied"),
+    [
+        ("en", "there is no credible evidence of terrorism", True),
+        ("de", "es gebe keine konkreten Hinweise auf einen Anschlag", True),
+        ("pl", "brak dowodów na udział Rosji", True),
+        ("ru", "нет никаких доказательств", True),
+        ("en", "this is nothing short of a miracle", False),
+        ("en", "the economy shows no sign of slowing", False),
+    ],
+)
+def test_negated_evidence_is_a_denial(language: str, claim: str, denied: bool) -> None:
+    from newsloom.text import fold
+
+    assert lexicon_for(language).says_false([fold(w) for w in claim.split()]) is denied

@@ -281,6 +281,24 @@ _NEGATIONS: dict[str, list[str]] = {
 }
 # fmt: on
 
+# Nouns of evidence: "no evidence", "no indication", "brak dowodów", "keine Hinweise", "aucune preuve",
+# "нет доказательств". A negation right before one denies the proposition the evidence would support. Signs
+# are left out: "no sign of slowing" describes, it does not deny.
+_EVIDENCE_STEMS: list[str] = [
+    "evidence", "indication", "proof",
+    "dowod", "dowód", "przesłank",
+    "důkaz", "náznak", "dôkaz",
+    "dovad", "dovez", "indici",
+    "beweis", "hinweis", "beleg", "indiz",
+    "preuve", "indice",
+    "prueba", "indicio",
+    "prova", "prove", "indizi",
+    "доказательств", "признак", "свидетельств", "данных",
+]  # fmt: skip
+_EVIDENCE_WINDOW = (
+    3  # words from the negation to the evidence noun: "no credible evidence", "keine konkreten Hinweise"
+)
+
 # Word stems that call a claim false; an asserted quote built on them is a denial.
 _FALSITY_STEMS: list[str] = [
     "false",
@@ -414,6 +432,7 @@ class Lexicon:
     pronouns: frozenset[str]
     negations: frozenset[str]
     falsity_stems: tuple[str, ...]
+    evidence_stems: tuple[str, ...]
     role_stems: tuple[tuple[str, str], ...]
 
     def cue(self, token: str) -> CueClass | None:
@@ -429,8 +448,17 @@ class Lexicon:
         return None
 
     def says_false(self, folded_tokens: Iterable[str]) -> bool:
-        """True when a token calls something false (``"kłamstwo"``, ``"unfounded"``)."""
-        return any(t.startswith(self.falsity_stems) for t in folded_tokens)
+        """True when a token calls something false (``"kłamstwo"``, ``"unfounded"``) or a negation denies the
+        evidence for it (``"no credible evidence"``, ``"keine Hinweise"``, ``"brak dowodów"``)."""
+        tokens = list(folded_tokens)
+        if any(t.startswith(self.falsity_stems) for t in tokens):
+            return True
+        # Polish "brak" ("lack of") is itself the negation: "brak dowodów".
+        return any(
+            (t in self.negations or t == "brak")
+            and any(u.startswith(self.evidence_stems) for u in tokens[i + 1 : i + 1 + _EVIDENCE_WINDOW])
+            for i, t in enumerate(tokens)
+        )
 
 
 def _pick(table: dict[str, list[str]], language: str) -> list[str]:
@@ -475,6 +503,7 @@ def lexicon_for(language: str) -> Lexicon:
         pronouns=frozenset(fold(w) for w in _pick(_PRONOUNS, known)),
         negations=frozenset(fold(w) for w in _pick(_NEGATIONS, known)),
         falsity_stems=tuple(fold(s) for s in _FALSITY_STEMS),
+        evidence_stems=tuple(fold(s) for s in _EVIDENCE_STEMS),
         role_stems=tuple(sorted(((fold(k), v) for k, v in _ROLE_STEMS.items()), key=lambda kv: -len(kv[0]))),
     )
 
