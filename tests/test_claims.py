@@ -297,3 +297,60 @@ def test_abbreviations_do_not_end_sentences() -> None:
         "Potem wrócił.",
         "M. Dupont a parlé.",
     ]
+
+
+def test_source_before_a_postposition_is_the_speaker() -> None:
+    text = "Korrespondentenberichten zufolge befinden sich im Krankenhaus zahlreiche verletzte Menschen."
+    article = Article("pp", "s", "o", "", text, "de", 1.0, PublicationDate(None, "unknown"))
+    claims = extract_claims(article, [], {})
+    assert len(claims) == 1
+    assert claims[0].speaker == "Korrespondentenberichten"
+    assert claims[0].quote.startswith("befinden sich")
+
+
+def test_german_perfect_participle_is_a_speech_verb() -> None:
+    assert lexicon_for("de").cue("angekündigt") == "say"
+    assert "zufolge" in lexicon_for("de").report_postpositions
+
+
+@pytest.mark.parametrize(
+    ("text", "inner"),
+    [
+        ("岸田首相は『日本は支援を続ける』と述べた。", "日本は支援を続ける"),
+        ("外交部发言人表示：「我们不会接受任何指责。」", "我们不会接受任何指责。"),
+        ("הוא אמר ״זה לא נכון בכלל״ לכתבים", "זה לא נכון בכלל"),
+        ("Er sagte ‹das ist falsch› gestern", "das ist falsch"),
+        ("قال المتحدث «لا توجد أي أدلة على ذلك» للصحفيين", "لا توجد أي أدلة على ذلك"),
+    ],
+)
+def test_quotation_marks_of_other_scripts(text: str, inner: str) -> None:
+    from newsloom.stages.claims.spans import find_quotes
+
+    assert [q.inner(text) for q in find_quotes(text)] == [inner]
+
+
+def test_a_full_width_colon_introduces_a_quote_of_a_named_body() -> None:
+    text = "外交部发言人说：「我们不会接受任何指责。」"
+    article = Article("zh1", "s", "o", "", text, "zh", 1.0, PublicationDate(None, "unknown"))
+    mention = Mention("zh1", "外交部", 0, 3, "ORG", "waijiaobu", "E1")
+    claims = extract_claims(article, [mention], {"E1": Entity("E1", "Ministry of Foreign Affairs", "ORG")})
+    assert [(c.speaker, c.quote) for c in claims] == [
+        ("Ministry of Foreign Affairs", "我们不会接受任何指责。")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "claim", "denied"),
+    [
+        ("en", "there is no credible evidence of terrorism", True),
+        ("de", "es gebe keine konkreten Hinweise auf einen Anschlag", True),
+        ("pl", "brak dowodów na udział Rosji", True),
+        ("ru", "нет никаких доказательств", True),
+        ("en", "this is nothing short of a miracle", False),
+        ("en", "the economy shows no sign of slowing", False),
+    ],
+)
+def test_negated_evidence_is_a_denial(language: str, claim: str, denied: bool) -> None:
+    from newsloom.text import fold
+
+    assert lexicon_for(language).says_false([fold(w) for w in claim.split()]) is denied

@@ -306,3 +306,26 @@ def test_first_name_in_the_genitive_before_a_surname_stays_a_name(gaz: Gazetteer
     text = "Hnutie ANO bývalého premiéra Andreja Babiša vyhralo voľby."
     found = {(m.text, m.type) for m in extract_mentions(make_article("g2", "T", text, "sk"), gaz)}
     assert ("Andreja Babiša", "PER") in found
+
+
+def test_a_word_capitalised_inside_sentences_twice_is_a_name_typed_by_its_other_mentions() -> None:
+    from newsloom.models import Article, PublicationDate
+    from newsloom.stages.entities import Gazetteer, extract_mentions
+
+    gaz, _ = Gazetteer.load()
+    text = "Linie Ryanair odwołały loty. Pasażerowie Ryanair czekali. Pogoda była dobra."
+    art = Article("r1", "s", "o", "", text, "pl", 1.0, PublicationDate(None, "unknown"))
+    found = [(m.text, m.type) for m in extract_mentions(art, gaz)]
+    assert ("Ryanair", "ORG") in found
+    assert not any(t == "Pogoda" for t, _ in found)  # a dictionary word at a sentence start is no name
+
+
+def test_a_lone_surname_of_a_person_named_here_is_that_person_not_a_town() -> None:
+    from newsloom.models import Article, PublicationDate
+    from newsloom.stages.entities import Gazetteer, extract_mentions
+
+    gaz, _ = Gazetteer.load()
+    text = "Главният преговарящ Мишел Барние пристигна. Политикът ще се срещне с Барние утре."
+    art = Article("b1", "s", "o", "", text, "bg", 1.0, PublicationDate(None, "unknown"))
+    found = [(m.text, m.type) for m in extract_mentions(art, gaz)]
+    assert ("Барние", "PER") in found

@@ -159,16 +159,26 @@ def _score_pairs(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int
 
 
 def _eval_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("suite", choices=["semeval", "timeline", "demo"],
+    p.add_argument("suite", choices=["semeval", "timeline", "demo", "slavicner", "quotes"],
                    help="semeval: pair similarity and same-event F1; timeline: ML-Crisis timelines; "
-                   "demo: the demo corpus's gold events, stories, entities and claims")  # fmt: skip
+                   "demo: the demo corpus's gold events, stories, entities and claims; slavicner: entity "
+                   "identity across languages and scripts; quotes: German Wikinews quotes and speakers")  # fmt: skip
     p.add_argument("--pairs", help="semeval: the pairs JSONL file with gold 'overall' scores")
-    p.add_argument("--data", help="timeline: the ML-Crisis folder (articles.jsonl, timelines.jsonl)")
-    p.add_argument("--topics", help="timeline: comma-separated topics (default: dev topics egypt,libya)")
+    p.add_argument(
+        "--data",
+        help="timeline: the ML-Crisis folder (articles.jsonl, timelines.jsonl); slavicner, "
+        "quotes: the data folder (default ../shared/data/slavicner, .../wikinews_quotes_de)",
+    )
+    p.add_argument(
+        "--topics",
+        help="timeline: comma-separated topics (default: dev topics egypt,libya); "
+        "slavicner: split dev|test|unseen; quotes: split dev|test|train (default dev)",
+    )
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
 
 
-@command("eval", "Evaluate newsloom with baselines: 'eval semeval --pairs FILE', 'eval timeline', 'eval demo'.",
+@command("eval", "Evaluate newsloom with baselines: 'eval semeval --pairs FILE', 'eval timeline', 'eval demo', "
+         "'eval slavicner --topics test', 'eval quotes --topics test'.",
          _eval_args, store="none")  # fmt: skip
 def _eval(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     report, text = tracker.evaluate(args.suite, pairs=args.pairs, data=args.data, topics=args.topics)

@@ -31,7 +31,8 @@ def run_suite(
     topics: str | None = None,
     open_tracker: Callable[[Settings], DemoRunner] | None = None,
 ) -> tuple[dict[str, Any], str]:
-    """Run ``semeval``, ``timeline`` or ``demo``; returns the report and a plain-text table of it."""
+    """Run ``semeval``, ``timeline``, ``demo``, ``slavicner`` or ``quotes``; returns the report and a plain-text
+    table of it. For ``slavicner`` and ``quotes`` the ``topics`` argument names the split (default ``dev``)."""
     from ..stages.embed import E5Embedder
 
     if suite == "semeval":
@@ -54,4 +55,24 @@ def run_suite(
             raise InputError("the demo suite runs the pipeline: give open_tracker (newsloom.Tracker)")
         report = evaluate_demo(settings, open_tracker)
         return report, format_demo_report(report)
-    raise InputError(f"unknown evaluation suite {suite!r}; choose semeval, timeline or demo")
+    if suite == "slavicner":
+        from .slavicner import evaluate_slavicner, format_slavicner_report
+
+        folder = _existing(data, SHARED_DATA / "slavicner", "SlavicNER folder")
+        try:
+            report = evaluate_slavicner(folder, topics or "dev")
+        except (ValueError, FileNotFoundError) as exc:
+            raise InputError(str(exc)) from exc
+        return report, format_slavicner_report(report)
+    if suite == "quotes":
+        from .quotes_de import evaluate_quotes_de, format_quotes_de_report
+
+        folder = _existing(data, SHARED_DATA / "wikinews_quotes_de", "wikinews_quotes_de folder")
+        try:
+            report = evaluate_quotes_de(folder, topics or "dev")
+        except (ValueError, FileNotFoundError) as exc:
+            raise InputError(str(exc)) from exc
+        return report, format_quotes_de_report(report)
+    raise InputError(
+        f"unknown evaluation suite {suite!r}; choose semeval, timeline, demo, slavicner or quotes"
+    )

@@ -44,6 +44,7 @@ _COMPLEMENTIZER_WINDOW = 10  # words between a speech verb and "that"/"że"
 _CONTINUATION_CHARS = 400  # a quote this close after a speaker's quote, with no attribution, is theirs too
 _STATEMENT_WORDS = 4  # quotes this long are statements; shorter ones are phrases quoted inside a sentence
 _NEGATION_WINDOW = 5  # a reported clause negated within its first words denies its proposition
+_SOURCE_WORDS = 6  # words of a source named before a postposition ("einem Bericht der BBC zufolge")
 _CONJUNCTIONS = frozenset(
     {"and", "i", "a", "si", "und", "и", "et", "y", "e", "oraz", "ale", "but", "но", "dar"}
 )
@@ -172,7 +173,7 @@ class _Extractor:
             speaker = self.speakers.find(lead_start, q.start, (cue.start, cue.end), after_only=prep)
             self._emit(q.inner_start, q.inner_end, cue, speaker, "direct")
             return
-        if self.text[lead_start : q.start].rstrip().endswith(":") and lead:
+        if self.text[lead_start : q.start].rstrip().endswith((":", "：")) and lead:
             speaker = self.speakers.find(lead_start, q.start, None)
             self._emit(q.inner_start, q.inner_end, None, speaker, "direct")
             return
@@ -217,7 +218,9 @@ class _Extractor:
                 continue
             pair = i + 1 < len(tokens) and (tok.folded, tokens[i + 1].folded) in self.lex.report_pairs
             done: int | None = None
-            if pair or tok.folded in self.lex.report_preps:
+            if tok.folded in self.lex.report_postpositions and i > 0:
+                done = self._according_to_before(tokens, i, start, end)
+            elif pair or tok.folded in self.lex.report_preps:
                 done = self._according_to(tokens, i + (2 if pair else 1), start, end, tok)
             elif tok.folded in self.lex.cues:
                 done = self._speech_verb(tokens, i, self.lex.cues[tok.folded], start, end)
@@ -240,6 +243,29 @@ class _Extractor:
         before = trim_claim(self.text, start, cue.start)
         after_span = trim_claim(self.text, name_end, end)
         # "According to X, claim" or "claim, according to X": the claim is the longer side.
+        longer = len(word_tokens(self.text, *after_span)) >= len(word_tokens(self.text, *before))
+        span = after_span if longer else before
+        if len(word_tokens(self.text, *span)) < 3 or speaker is None:
+            return None
+        return self._emit(span[0], span[1], cue, speaker, "indirect", cls="report")
+
+    def _according_to_before(self, tokens: list[Token], i: int, start: int, end: int) -> int | None:
+        """``X zufolge, claim`` / ``claim, X zufolge``: the source is the phrase right before the postposition,
+        back to a comma or at most ``_SOURCE_WORDS`` words."""
+        cue = tokens[i]
+        first = i - 1
+        while (
+            first > 0
+            and i - first < _SOURCE_WORDS
+            and "," not in self.text[tokens[first - 1].end : tokens[first].start]
+        ):
+            first -= 1
+        phrase_start = tokens[first].start
+        speaker = self.speakers.find(
+            phrase_start, cue.start, None, fallback=self.text[phrase_start : cue.start]
+        )
+        before = trim_claim(self.text, start, phrase_start)
+        after_span = trim_claim(self.text, cue.end, end)
         longer = len(word_tokens(self.text, *after_span)) >= len(word_tokens(self.text, *before))
         span = after_span if longer else before
         if len(word_tokens(self.text, *span)) < 3 or speaker is None:

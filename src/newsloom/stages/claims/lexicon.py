@@ -69,7 +69,11 @@ _SAY: dict[str, list[str]] = {
     "de": ["sagte", "sagten", "sagt", "sagen", "erklärte", "erklärten", "erklärt", "betonte", "betonten",
           "betont", "fügte", "schrieb", "schrieben", "schreibt", "warnte", "warnten", "behauptete",
           "behaupteten", "behauptet", "meinte", "bestätigte", "versicherte", "unterstrich", "warf",
-          "beschuldigte", "kündigte", "antwortete", "erklären", "sagten", "äußerte", "teilte"],
+          "beschuldigte", "kündigte", "antwortete", "erklären", "sagten", "äußerte", "teilte", "gesagt",
+          "angekündigt", "mitgeteilt", "verwies", "verweist", "forderte", "forderten", "fordert", "kritisierte",
+          "kritisierten", "kritisiert", "hieß", "meint", "meinen", "bekräftigte", "ergänzte", "räumte",
+          "glaubt", "glaubte", "vermutet", "vermutete", "befürchtet", "befürchtete", "hofft", "hoffte",
+          "geäußert", "betonten", "erklärten", "bestätigt", "bestätigten", "warnt", "behauptete"],
     "fr": ["déclaré", "déclare", "dit", "affirmé", "affirme", "souligné", "souligne", "ajouté", "ajoute",
           "écrit", "estimé", "estime", "averti", "accusé", "accuse", "assuré", "assure", "indiqué", "précisé",
           "expliqué", "confirmé", "annoncé", "insisté", "martelé", "répondu", "prévenu"],
@@ -87,6 +91,8 @@ _SAY: dict[str, list[str]] = {
           "подчеркивает", "отмечает", "обвиняет", "обвиняют", "уверен", "уверена"],
 }
 # fmt: on
+# Postpositions that pass a claim on ("X zufolge", "X'e göre", "X szerint"): the speaker comes before them.
+_REPORT_POSTPOSITIONS: dict[str, list[str]] = {"de": ["zufolge"], "tr": ["göre", "gore"], "hu": ["szerint"]}
 
 # More verbs of saying: reactions and participles ("..., saying", "dodając") that open a further claim.
 # fmt: off
@@ -190,7 +196,7 @@ _REPORT_PREPS: dict[str, list[str]] = {
     "cs": ["podle"],
     "sk": ["podľa"],
     "ro": ["potrivit", "conform"],
-    "de": ["laut", "zufolge"],
+    "de": ["laut"],
     "fr": ["selon", "d'après"],
     "es": ["según"],
     "it": ["secondo"],
@@ -274,6 +280,24 @@ _NEGATIONS: dict[str, list[str]] = {
     "ru": ["не", "нет", "никогда", "никаких"],
 }
 # fmt: on
+
+# Nouns of evidence: "no evidence", "no indication", "brak dowodów", "keine Hinweise", "aucune preuve",
+# "нет доказательств". A negation right before one denies the proposition the evidence would support. Signs
+# are left out: "no sign of slowing" describes, it does not deny.
+_EVIDENCE_STEMS: list[str] = [
+    "evidence", "indication", "proof",
+    "dowod", "dowód", "przesłank",
+    "důkaz", "náznak", "dôkaz",
+    "dovad", "dovez", "indici",
+    "beweis", "hinweis", "beleg", "indiz",
+    "preuve", "indice",
+    "prueba", "indicio",
+    "prova", "prove", "indizi",
+    "доказательств", "признак", "свидетельств", "данных",
+]  # fmt: skip
+_EVIDENCE_WINDOW = (
+    3  # words from the negation to the evidence noun: "no credible evidence", "keine konkreten Hinweise"
+)
 
 # Word stems that call a claim false; an asserted quote built on them is a denial.
 _FALSITY_STEMS: list[str] = [
@@ -401,12 +425,14 @@ class Lexicon:
     cues: dict[str, CueClass]
     report_pairs: frozenset[tuple[str, str]]
     report_preps: frozenset[str]
+    report_postpositions: frozenset[str]
     complementizers: frozenset[str]
     conjunctions: frozenset[str]
     label_verbs: frozenset[str]
     pronouns: frozenset[str]
     negations: frozenset[str]
     falsity_stems: tuple[str, ...]
+    evidence_stems: tuple[str, ...]
     role_stems: tuple[tuple[str, str], ...]
 
     def cue(self, token: str) -> CueClass | None:
@@ -422,8 +448,17 @@ class Lexicon:
         return None
 
     def says_false(self, folded_tokens: Iterable[str]) -> bool:
-        """True when a token calls something false (``"kłamstwo"``, ``"unfounded"``)."""
-        return any(t.startswith(self.falsity_stems) for t in folded_tokens)
+        """True when a token calls something false (``"kłamstwo"``, ``"unfounded"``) or a negation denies the
+        evidence for it (``"no credible evidence"``, ``"keine Hinweise"``, ``"brak dowodów"``)."""
+        tokens = list(folded_tokens)
+        if any(t.startswith(self.falsity_stems) for t in tokens):
+            return True
+        # Polish "brak" ("lack of") is itself the negation: "brak dowodów".
+        return any(
+            (t in self.negations or t == "brak")
+            and any(u.startswith(self.evidence_stems) for u in tokens[i + 1 : i + 1 + _EVIDENCE_WINDOW])
+            for i, t in enumerate(tokens)
+        )
 
 
 def _pick(table: dict[str, list[str]], language: str) -> list[str]:
@@ -461,12 +496,14 @@ def lexicon_for(language: str) -> Lexicon:
         cues=cues,
         report_pairs=pairs,
         report_preps=frozenset(fold(w) for w in _pick(_REPORT_PREPS, known)),
+        report_postpositions=frozenset(fold(w) for w in _REPORT_POSTPOSITIONS.get(known, [])),
         complementizers=frozenset(fold(w) for w in _pick(_COMPLEMENTIZERS, known)),
         conjunctions=frozenset(fold(w) for w in _pick(_CONJUNCTIONS, known)),
         label_verbs=frozenset(fold(w) for w in _pick(_LABEL, known)),
         pronouns=frozenset(fold(w) for w in _pick(_PRONOUNS, known)),
         negations=frozenset(fold(w) for w in _pick(_NEGATIONS, known)),
         falsity_stems=tuple(fold(s) for s in _FALSITY_STEMS),
+        evidence_stems=tuple(fold(s) for s in _EVIDENCE_STEMS),
         role_stems=tuple(sorted(((fold(k), v) for k, v in _ROLE_STEMS.items()), key=lambda kv: -len(kv[0]))),
     )
 

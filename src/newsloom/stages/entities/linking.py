@@ -31,11 +31,12 @@ from anyascii import anyascii
 
 from newsloom.models import Alias, Entity, EntityType, Mention
 from newsloom.stages.entities.gazetteer import GazEntry, Gazetteer, entity_id_for
-from newsloom.stages.entities.keys import loose, name_key, token_similarity
+from newsloom.stages.entities.keys import base_form, loose, name_key, token_similarity
 
 TOKEN_SIM = 0.75
 MEAN_SIM = 0.8
 _LATIN = "abcdefghijklmnopqrstuvwxyz"
+_RARE_SHARE = 10  # a form seen less than a tenth as often as the commonest is a last resort as a name
 
 
 @dataclass(frozen=True)
@@ -161,22 +162,38 @@ class _Linker:
         self.clusters: list[_Cluster] = []
         self.by_gaz: dict[str, int] = {}
         self.assign: list[int] = [-1] * len(mentions)
+        self.kind: list[EntityType] = [m.type for m in mentions]
 
     def run(self) -> None:
         names: dict[tuple[EntityType, str], list[int]] = defaultdict(list)
         singles: list[int] = []
+        entries = [self._gazetteer_entry(m) for m in self.mentions]
+        self.kind = self._majority_types(entries)
         for i, m in enumerate(self.mentions):
-            entry = self._gazetteer_entry(m)
+            entry = entries[i]
             if entry is not None:
                 self._add(self._gaz_cluster(entry), i)
             elif " " in m.key:
-                names[(m.type, m.key)].append(i)
+                names[(self.kind[i], m.key)].append(i)
             elif m.key:
                 singles.append(i)
             else:
-                names[(m.type, m.text.casefold())].append(i)
+                names[(self.kind[i], m.text.casefold())].append(i)
         self._link_names(names)
         self._link_singles(singles)
+
+    def _majority_types(self, entries: Sequence[GazEntry | None]) -> list[EntityType]:
+        """One type per name key: the type most of its mentions got from their context. Context typing is
+        noisy ("with Barnier" reads like a place, "Ryanair said" like a person), and one name typed three
+        ways must not become three entities."""
+        votes: dict[str, Counter[EntityType]] = defaultdict(Counter)
+        for m, entry in zip(self.mentions, entries, strict=True):
+            if entry is None and m.key:
+                votes[m.key][m.type] += 1
+        return [
+            votes[m.key].most_common(1)[0][0] if entry is None and m.key else m.type
+            for m, entry in zip(self.mentions, entries, strict=True)
+        ]
 
     def _gazetteer_entry(self, m: Mention) -> GazEntry | None:
         lang = self.lang.get(m.article_id, "und")
@@ -233,7 +250,7 @@ class _Linker:
         for i in singles:
             m = self.mentions[i]
             target = None
-            if m.type == "PER":
+            if self.kind[i] == "PER":
                 group = self.group.get(m.article_id)
                 for pool in (by_article.get(m.article_id, set()), by_group.get(group, set()) if group else set(),
                              people):  # fmt: skip
@@ -244,10 +261,10 @@ class _Linker:
                     if fits:
                         break  # ambiguous here: two people share the name, so do not guess
             if target is None:
-                ident = (m.type, m.key)
+                ident = (self.kind[i], m.key)
                 if ident not in own:
                     own[ident] = len(self.clusters)
-                    self.clusters.append(_Cluster(m.type, forms=[((m.key,),)]))
+                    self.clusters.append(_Cluster(self.kind[i], forms=[((m.key,),)]))
                 target = own[ident]
             self._add(target, i)
 
@@ -271,21 +288,35 @@ def _stable_id(cluster: _Cluster, keys: Counter[str]) -> str:
 
 
 def _display_name(cluster: _Cluster, surfaces: Counter[tuple[str, str]], keys: Mapping[str, str]) -> str:
-    """Gazetteer English name; else the fullest form, English first, then Latin script, then most frequent."""
+    """Gazetteer English name; else the fullest form in its base form, English first, then Latin script.
+
+    Inflected forms never win on frequency alone: each surface is lemmatised token by token (``base_form``,
+    which keeps a name it cannot lemmatise safely), and among the frequent enough candidates the shortest
+    base form wins, since Slavic, Baltic and Romanian case endings lengthen a name ("Gazpromu", "Thomasa
+    Mertensa", "Władimira Putina"), then the most frequent.
+    """
     if cluster.gaz is not None:
         return cluster.gaz.name
     most_tokens = max(k.count(" ") for k in keys.values())
+    top = max(surfaces.values())
+    lemmas = {item: _lemmatised(*item) for item in surfaces}
 
-    def rank(item: tuple[tuple[str, str], int]) -> tuple[int, int, int, int, int, str]:
+    def rank(item: tuple[tuple[str, str], int]) -> tuple[int, int, int, int, int, int, str]:
         (text, lang), count = item
         full = keys[text].count(" ") == most_tokens
         latin = text[:1].lower() in _LATIN or text[:1].isascii()
-        return (-full, -(lang == "en"), -latin, -count, len(text), text)
+        rare = count * _RARE_SHARE < top
+        return (-full, -(lang == "en"), -latin, rare, len(lemmas[(text, lang)]), -count, text)
 
-    best = min(surfaces.items(), key=rank)[0][0]
+    best = lemmas[min(surfaces.items(), key=rank)[0]]
     # No Latin-script form was seen: an English reader still gets a readable name ("Путин" -> "Putin");
     # the original spelling stays among the aliases.
     return best if _latin_script(best) else _romanised(best)
+
+
+def _lemmatised(text: str, lang: str) -> str:
+    """The surface with each word in its dictionary base form where that is safe ("Putinowi" -> "Putin")."""
+    return " ".join(base_form(word, lang) for word in text.split())
 
 
 def _latin_script(text: str) -> bool:

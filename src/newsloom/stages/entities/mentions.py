@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import simplemma
@@ -75,6 +77,7 @@ _OPEN_QUOTES = '"„“«‚‘»'
 _CLOSE_QUOTES = '"”“»’‘«'
 _COUNTRY = 2_000_000_000  # gazetteer priority of countries; cities rank by population below it
 _BIG_CITY = 1_000_000
+_RECURRING = 2  # mid-sentence capitalised occurrences that make an unknown word a name
 _DE_NOUN_CITY = 300_000  # below this, a German dictionary noun ("Lage") is a noun, not a city
 
 
@@ -112,6 +115,11 @@ def _tokenize(text: str) -> list[_Tok]:
     return toks
 
 
+def _script(word: str) -> str:
+    """The Unicode script of a word's first letter ("LATIN", "CYRILLIC"); a name never changes script."""
+    return unicodedata.name(word[:1], "?").split(" ", 1)[0]
+
+
 def _mostly_upper(text: str) -> bool:
     letters = [c for c in text[:5000] if c.isalpha()]
     return len(letters) > 20 and sum(c.isupper() for c in letters) / len(letters) > _CAPS_RATIO
@@ -141,6 +149,7 @@ class _Extractor:
         self.found: list[tuple[int, int, EntityType]] = []  # token index span [i, j) and type
         self.pending: list[tuple[int, int]] = []  # unknown single words decided after the whole scan
         self.mid_caps = {token_key(t.text, self.lang) for t in self.toks if t.cap and not t.initial}
+        self.mid_count = Counter(token_key(t.text, self.lang) for t in self.toks if t.cap and not t.initial)
         self.resume = 0
 
     def run(self) -> list[Mention]:
@@ -159,6 +168,8 @@ class _Extractor:
             i = max(j, self.resume)
         self._repeat_particle_surnames()
         self._resolve_pending()
+        self._split_known_names()
+        self._surnames_over_towns()
         if self.caps_text:
             self.mid_caps = set()
         return [self._mention(i, j, t) for i, j, t in sorted(self.found)]
@@ -171,7 +182,12 @@ class _Extractor:
 
     def _run_end(self, i: int) -> int:
         j = i + 1
-        while j < len(self.toks) and not self.toks[j].initial and self._adjacent(j - 1, j):
+        while (
+            j < len(self.toks)
+            and not self.toks[j].initial
+            and self._adjacent(j - 1, j)
+            and _script(self.toks[j].text) == _script(self.toks[j - 1].text)
+        ):
             if self.toks[j].cap:
                 j += 1
             elif (skip := self._connector_span(j)) > 0:
@@ -414,6 +430,7 @@ class _Extractor:
             for x in (i, j - 1)
         }
         covered = {x for i, j, _ in self.found for x in range(i, j)}
+        recurring = []
         for start, end in self.pending:
             tok = self.toks[start]
             if start in covered:
@@ -427,6 +444,66 @@ class _Extractor:
                 and not _is_common(tok.text, self.lang)
             ):
                 self.found.append((start, end, "LOC"))
+            elif self._recurring_name(tok):
+                recurring.append((start, end))
+        # A recurring name takes the type its other mentions here got ("na Jeseníku" -> LOC), else ORG, the
+        # likelier kind of a name with no cue; linking then settles one type per name across the batch.
+        kinds = {token_key(self.toks[i].text, self.lang): t for i, j, t in self.found if j - i == 1}
+        for start, end in recurring:
+            self.found.append((start, end, kinds.get(token_key(self.toks[start].text, self.lang), "ORG")))
+
+    def _person_keys(self) -> tuple[set[str], set[tuple[str, ...]]]:
+        """Surname keys and whole-name key sequences of the multi-word persons found in this article."""
+        names = {
+            tuple(token_key(t.text, self.lang) for t in self.toks[i:j])
+            for i, j, t in self.found
+            if t == "PER" and j - i >= 2
+        }
+        return {n[-1] for n in names}, names
+
+    def _surnames_over_towns(self) -> None:
+        """A lone word that repeats the surname of a person named here is that person, even when a town
+        somewhere has it among its alternate names ("Barnier" -> "Барние" ~ Varna's "Barna")."""
+        surnames, _ = self._person_keys()
+        for n, (i, j, t) in enumerate(self.found):
+            if j - i != 1 or t == "PER" or self.toks[i].acronym:
+                continue
+            entry = self._lookup([self.toks[i].text])
+            town = entry is None or entry.priority < _COUNTRY
+            if town and token_key(self.toks[i].text, self.lang) in surnames:
+                self.found[n] = (i, j, "PER")
+
+    def _split_known_names(self) -> None:
+        """A person run that ends in a whole name found on its own in this article is two mentions: the words
+        before it belong to something else ("Брекзит Мишел Барние", "Zjednoczonego Królestwa Theresy May")."""
+        _, names = self._person_keys()
+        out: list[tuple[int, int, EntityType]] = []
+        for i, j, t in self.found:
+            cut = None
+            if t == "PER" and j - i >= 3:
+                keys = tuple(token_key(tok.text, self.lang) for tok in self.toks[i:j])
+                cut = next((s for s in range(1, j - i - 1) if keys[s:] in names), None)
+            if cut is None:
+                out.append((i, j, t))
+                continue
+            out.append((i + cut, j, "PER"))
+            head = keys[:cut]
+            if len(head) == 1 and (entry := self._lookup([self.toks[i].text])) is not None:
+                out.append((i, i + 1, entry.type))
+            elif len(head) >= 2 and head in names:
+                out.append((i, i + cut, "PER"))
+        self.found = out
+
+    def _recurring_name(self, tok: _Tok) -> bool:
+        """A word capitalised inside sentences again and again, unknown to the dictionary as a lowercase word,
+        is a name ("Ryanair", "Gazprom") even without a cue; German capitalises every noun, so not there."""
+        return (
+            self.lang != "de"
+            and not self.caps_text
+            and len(tok.text) >= _MIN_DEMONYM
+            and self.mid_count[token_key(tok.text, self.lang)] >= _RECURRING
+            and not _is_common(tok.text, self.lang)
+        )
 
     def _repeat_particle_surnames(self) -> None:
         """A surname with particles ("von der Leyen") recurs in lowercase-initial form; find it again."""
