@@ -1,0 +1,165 @@
+"""HTML pages of the workbench: each route asks the tracker and hands plain objects to a template."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ..models import Article, Event
+from .api import run_search
+from .common import Bench, Since, Until, event_in_dates
+
+router = APIRouter(include_in_schema=False)
+HOME_EVENTS = 100
+
+
+def render(request: Request, template: str, **context: Any) -> HTMLResponse:
+    env = request.app.state.templates
+    return HTMLResponse(env.get_template(template).render(request=request, **context))
+
+
+def by_language(articles: list[Article]) -> list[tuple[str, list[Article]]]:
+    """Articles grouped by language, English first, then the languages with most articles."""
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        groups[article.language].append(article)
+    return sorted(groups.items(), key=lambda kv: (kv[0] != "en", -len(kv[1]), kv[0]))
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(
+    request: Request,
+    bench: Bench,
+    language: Annotated[str | None, Query(max_length=20)] = None,
+    since: Since = None,
+    until: Until = None,
+) -> Response:
+    with bench.reader() as tracker:
+        stories = {s.id: s for s in tracker.stories()}
+        events = [
+            e
+            for e in tracker.events()
+            if e.merged_into is None
+            and (not language or language in e.languages)
+            and event_in_dates(e, since, until)
+        ]
+    latest = sorted(events, key=lambda e: (e.start is not None, e.start), reverse=True)[:HOME_EVENTS]
+    return render(
+        request,
+        "home.html",
+        events=latest,
+        stories=stories,
+        language=language or "",
+        since=since,
+        until=until,
+    )
+
+
+def _event_redirect(request: Request, bench: Bench, event_id: str) -> RedirectResponse | None:
+    with bench.reader() as tracker:
+        current = tracker.resolve_event(event_id)
+    if current == event_id:
+        return None
+    return RedirectResponse(request.url_for("event_page", event_id=current).path, status_code=308)
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event_page(request: Request, bench: Bench, event_id: str) -> Response:
+    moved = _event_redirect(request, bench, event_id)
+    if moved is not None:
+        return moved
+    with bench.reader() as tracker:
+        event: Event = tracker.event(event_id)
+        articles = tracker.articles(event_id=event.id)
+        digest = json.loads(tracker.digest(event_id=event.id, fmt="json"))[0]
+        claims = tracker.claims(event_id=event.id)
+        entities = tracker.entities(event_id=event.id)
+        story = tracker.story(event.story_id) if event.story_id else None
+    languages = {a.id: a.language for a in articles}
+    return render(
+        request,
+        "event.html",
+        event=event,
+        groups=by_language(articles),
+        digest=digest,
+        claims=claims,
+        claim_languages=languages,
+        entities=entities,
+        story=story,
+    )
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def stories_page(request: Request, bench: Bench) -> Response:
+    with bench.reader() as tracker:
+        stories = tracker.stories()
+    return render(request, "stories.html", stories=stories)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, bench: Bench, story_id: str) -> Response:
+    with bench.reader() as tracker:
+        story = tracker.story(story_id)
+        events = [tracker.event(event_id) for event_id in story.event_ids]
+    return render(request, "story.html", story=story, events=events)
+
+
+@router.get("/entities", response_class=HTMLResponse)
+def entities_page(
+    request: Request, bench: Bench, type: Annotated[Literal["PER", "LOC", "ORG"] | None, Query()] = None
+) -> Response:
+    with bench.reader() as tracker:
+        entities = tracker.entities(type=type)[:500]
+    return render(request, "entities.html", entities=entities, type=type or "")
+
+
+@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+def entity_page(request: Request, bench: Bench, entity_id: str) -> Response:
+    with bench.reader() as tracker:
+        profile = tracker.entity_profile(entity_id)
+        claims = tracker.claims(entity_id=profile.entity.id)
+    aliases: dict[str, list[Any]] = defaultdict(list)
+    for alias in sorted(profile.entity.aliases, key=lambda a: -a.count):
+        aliases[alias.language].append(alias)
+    return render(
+        request,
+        "entity.html",
+        profile=profile,
+        aliases=sorted(aliases.items()),
+        claims=claims,
+        peak=max((count for _, count in profile.timeline), default=1),
+    )
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, bench: Bench, article_id: str) -> Response:
+    with bench.reader() as tracker:
+        article = tracker.article(article_id)
+        mentions = tracker.mentions(article.id)
+        event = tracker.event(article.event_id) if article.event_id else None
+    entity_ids = sorted({m.entity_id for m in mentions if m.entity_id})
+    chips = {m.entity_id: m.text for m in mentions if m.entity_id}
+    return render(
+        request,
+        "article.html",
+        article=article,
+        paragraphs=[p for p in article.text.split("\n") if p.strip()],
+        entities=[(i, chips[i]) for i in entity_ids],
+        event=event,
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    bench: Bench,
+    q: Annotated[str, Query(max_length=500)] = "",
+    mode: Annotated[Literal["text", "semantic"], Query()] = "text",
+    language: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    hits = run_search(bench, q, mode, language or None, None, None)[:50] if q.strip() else []
+    return render(request, "search.html", q=q, mode=mode, language=language or "", hits=hits)
