@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,7 @@ def test_openapi_documents_every_api_route(client: TestClient) -> None:
         ("GET", "/api/v1/claims/{claim_id}"),
         ("GET", "/api/v1/search"),
         ("POST", "/api/v1/ingest"),
+        ("GET", "/api/v1/ingest/{job_id}"),
         ("POST", "/api/v1/entities/{entity_id}/merge"),
         ("POST", "/api/v1/entities/{entity_id}/split"),
         ("GET", "/api/v1/watchlists"),
@@ -281,3 +283,29 @@ def test_a_memory_store_cannot_be_served() -> None:
 
     with pytest.raises(InputError, match="store file"):
         create_app(":memory:")
+
+
+def test_a_damaged_store_is_a_503_in_the_error_shape(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    with TestClient(create_app(bad)) as c:
+        error = assert_error(c.get("/api/v1/events"), 503)
+        assert error["code"] == "store_unavailable" and "bad.db" in error["message"]
+        page = c.get("/")
+        assert page.status_code == 503 and page.headers["content-type"].startswith("text/html")
+
+
+def test_a_queued_ingest_is_a_job_to_poll(client: TestClient) -> None:
+    queued = client.post("/api/v1/ingest?wait=false", content=b"{broken\n", headers=GOOD)
+    assert queued.status_code == 202, queued.text
+    job = queued.json()
+    assert job["status"] == "queued" and queued.headers["location"] == job["status_url"]
+    for _ in range(200):
+        state = client.get(job["status_url"]).json()
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.02)
+    assert state["status"] == "done", state
+    assert state["report"]["added"] == 0 and state["report"]["ok"] is False
+    assert state["report"]["rejected"][0]["stage"] == "ingest"
+    assert_error(client.get("/api/v1/ingest/job-unknown"), 404)

@@ -57,3 +57,20 @@ def test_merge_and_split_through_the_api(client: TestClient) -> None:
     )
     assert split.status_code == 200, split.text
     assert split.json()["notes"][0].startswith("split ")
+
+
+def test_reads_keep_working_during_a_background_ingest(client: TestClient) -> None:
+    import time
+
+    queued = client.post("/api/v1/ingest?wait=false", content=json.dumps(FLOOD).encode(), headers=GOOD)
+    assert queued.status_code == 202
+    url = queued.json()["status_url"]
+    reads_while_running = 0
+    deadline = time.monotonic() + 120
+    while (state := client.get(url).json())["status"] in ("queued", "running"):
+        assert client.get("/api/v1/events").status_code == 200
+        reads_while_running += 1
+        assert time.monotonic() < deadline, "the ingest did not finish"
+        time.sleep(0.05)
+    assert state["status"] == "done" and state["report"]["added"] == 1
+    assert reads_while_running >= 1

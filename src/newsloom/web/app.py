@@ -22,6 +22,7 @@ from ..config import Settings, load_settings
 from ..stages.embed import Embedder
 from ..tracker import Tracker
 from . import api, errors, pages, writes
+from .jobs import Jobs
 from .state import Workbench
 from .watchlists import Watchlists
 
@@ -102,6 +103,7 @@ def create_app(
     app.state.token = token if token is not None else os.environ.get("NEWSLOOM_TOKEN") or None
     app.state.watchlists = Watchlists(bench.path.with_name(bench.path.name + ".watchlists.json"))
     app.state.templates = templates()
+    app.state.jobs = Jobs()
     errors.install(app)
     app.include_router(api.router)
     app.include_router(writes.router)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -63,7 +63,11 @@ class Workbench:
 
     def write(self, work: Callable[[Tracker], T]) -> T:
         """Run ``work`` on the one writer tracker, in its own thread: one write at a time, models loaded once."""
-        return self._writes.submit(self._write, work).result()
+        return self.submit(work).result()
+
+    def submit(self, work: Callable[[Tracker], T]) -> Future[T]:
+        """Queue ``work`` for the writer thread and return at once; reads go on meanwhile."""
+        return self._writes.submit(self._write, work)
 
     def _write(self, work: Callable[[Tracker], T]) -> T:
         if self._writer is None:

@@ -5,12 +5,13 @@ Without a configured token (``NEWSLOOM_TOKEN`` or ``create_app(token=...)``) the
 
 from __future__ import annotations
 
+import asyncio
 import io
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from ..tracker import IngestReport
@@ -73,15 +74,28 @@ async def _body(request: Request) -> bytes:
     "/ingest",
     summary="Ingest articles sent as JSON (one object or a list) or JSONL; returns the ingest report",
     openapi_extra={"requestBody": {"content": {"application/json": {}, "application/x-ndjson": {}}}},
+    responses={202: {"description": "queued (wait=false): the job's id and status URL"}},
 )
-async def ingest(request: Request, bench: Bench, _: Authorised) -> Response:
+async def ingest(
+    request: Request,
+    bench: Bench,
+    _: Authorised,
+    wait: Annotated[bool, Query(description="false: queue it and answer 202 with a job to poll")] = True,
+) -> Response:
     body = await _body(request)
     if not body.strip():
         raise ApiError(422, "empty_body", "send articles as JSON or JSONL in the request body")
-    from starlette.concurrency import run_in_threadpool
+    future = bench.submit(lambda t: ingest_report(t.ingest(["-"], stdin=io.BytesIO(body))))
+    if wait:
+        return json_with_etag(request, await asyncio.wrap_future(future))
+    job_id = request.app.state.jobs.add(future)
+    url = request.url_for("ingest_job", job_id=job_id).path
+    return JSONResponse({"id": job_id, "status": "queued", "status_url": url}, 202, headers={"Location": url})
 
-    report = await run_in_threadpool(bench.write, lambda t: t.ingest(["-"], stdin=io.BytesIO(body)))
-    return json_with_etag(request, ingest_report(report))
+
+@router.get("/ingest/{job_id}", summary="State of a queued ingest, with its report once done", tags=["read"])
+def ingest_job(request: Request, job_id: str) -> Response:
+    return json_with_etag(request, request.app.state.jobs.status(job_id))
 
 
 class MergeRequest(BaseModel):
