@@ -121,3 +121,11 @@ def test_missing_pages_are_html_errors_with_the_status(client: TestClient) -> No
     assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
     assert "no event" in response.text and "<h1>404" in response.text
     assert client.get("/search?mode=psychic&q=x").status_code == 422
+
+
+def test_article_text_marks_mentions_dates_and_claims_at_their_offsets(client: TestClient) -> None:
+    html = client.get("/articles/a1en00000001").text
+    assert '<a class="mention" href="/entities/Eputin0001">Vladimir Putin</a> arrived' in html
+    assert '<mark class="claim assert" title="claim: assert">We will sign a treaty</mark>' in html
+    pl = client.get("/articles/a2pl00000002").text
+    assert "Władimir Putin</a> przyleciał do Pjongjangu" in pl

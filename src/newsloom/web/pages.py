@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..models import Article, Event
+from ..models import Article, Claim, Event, Mention
 from .api import run_search
 from .common import Bench, Since, Until, event_in_dates
 
@@ -135,19 +137,52 @@ def entity_page(request: Request, bench: Bench, entity_id: str) -> Response:
     )
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A run of article text with what covers it: an entity mention, a date, a claim's stance."""
+
+    text: str
+    entity_id: str | None = None
+    date: str | None = None
+    stance: str | None = None
+
+
+def pieces(article: Article, mentions: list[Mention], claims: list[Claim]) -> list[Piece]:
+    """The article text cut at every span boundary, each run tagged with the spans covering it."""
+    size = len(article.text)
+    spans = [(m.start, m.end) for m in mentions] + [(t.start, t.end) for t in article.temporal]
+    spans += [(c.start, c.end) for c in claims]
+    cuts = sorted({0, size, *(min(max(x, 0), size) for span in spans for x in span)})
+    out = []
+    for lo, hi in itertools.pairwise(cuts):
+        mention = next((m for m in mentions if m.start <= lo and hi <= m.end and m.entity_id), None)
+        date = next((t for t in article.temporal if t.start <= lo and hi <= t.end), None)
+        claim = next((c for c in claims if c.start <= lo and hi <= c.end), None)
+        out.append(
+            Piece(
+                article.text[lo:hi],
+                mention.entity_id if mention else None,
+                date.value.iso() if date else None,
+                claim.stance if claim else None,
+            )
+        )
+    return out
+
+
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, bench: Bench, article_id: str) -> Response:
     with bench.reader() as tracker:
         article = tracker.article(article_id)
         mentions = tracker.mentions(article.id)
         event = tracker.event(article.event_id) if article.event_id else None
+        claims = [c for c in tracker.claims(event_id=article.event_id) if c.article_id == article.id]
     entity_ids = sorted({m.entity_id for m in mentions if m.entity_id})
     chips = {m.entity_id: m.text for m in mentions if m.entity_id}
     return render(
         request,
         "article.html",
         article=article,
-        paragraphs=[p for p in article.text.split("\n") if p.strip()],
+        pieces=pieces(article, mentions, claims),
         entities=[(i, chips[i]) for i in entity_ids],
         event=event,
     )
