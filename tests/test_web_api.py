@@ -171,6 +171,7 @@ def test_openapi_documents_every_api_route(client: TestClient) -> None:
         ("POST", "/api/v1/watchlists"),
         ("GET", "/api/v1/watchlists/{watchlist_id}"),
         ("DELETE", "/api/v1/watchlists/{watchlist_id}"),
+        ("GET", "/api/v1/watchlists/{watchlist_id}/feed"),
     }
     assert routes == expected
     docs = (Path(__file__).parents[1] / "docs" / "web.md").read_text(encoding="utf-8")
@@ -309,3 +310,20 @@ def test_a_queued_ingest_is_a_job_to_poll(client: TestClient) -> None:
     assert state["report"]["added"] == 0 and state["report"]["ok"] is False
     assert state["report"]["rejected"][0]["stage"] == "ingest"
     assert_error(client.get("/api/v1/ingest/job-unknown"), 404)
+
+
+def test_a_watchlist_is_also_an_atom_feed(client: TestClient) -> None:
+    import xml.etree.ElementTree as ET
+
+    body = {"name": "<b>odd</b> & co", "kind": "entity", "target": "Ehostile01"}
+    item = client.post("/api/v1/watchlists", json=body, headers=GOOD).json()
+    feed = client.get(f"/api/v1/watchlists/{item['id']}/feed")
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/atom+xml")
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.fromstring(feed.content)  # well-formed despite the hostile title and text
+    assert root.find(f"{atom}title").text == "newsloom watchlist: <b>odd</b> & co"
+    entries = root.findall(f"{atom}entry")
+    assert len(entries) == 1
+    assert entries[0].find(f"{atom}title").text.startswith("Breaking <script>")
+    assert entries[0].find(f"{atom}link").get("href") == "http://testserver/articles/a3xx00000003"
+    assert_error(client.get("/api/v1/watchlists/wl-none/feed"), 404)

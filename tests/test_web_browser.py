@@ -49,10 +49,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+TOKEN = "browser-test-token"
+
+
 def _serve(db: Path) -> Iterator[str]:
     """uvicorn on a free loopback port in a thread, for as long as the generator is open."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(db, token=TOKEN)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -152,7 +156,8 @@ def test_click_through_home_event_article_entity_story(
 
     page.locator("ul.articles a[href^='/articles/'][lang='pl']").first.click()
     page.wait_for_url("**/articles/*")
-    assert page.locator("section.text p").count() >= 1
+    assert len(page.locator("div.text").inner_text()) > 200
+    assert page.locator("div.text a.mention").count() >= 2, "mentions linked at their offsets"
     assert page.locator("article").get_attribute("lang") == "pl"
     page.screenshot(path=str(artifacts / "article.png"), full_page=True)
 
@@ -161,6 +166,15 @@ def test_click_through_home_event_article_entity_story(
     assert "Putin" in page.locator("h1").inner_text()
     assert page.locator(".aliases dt").count() >= 4, "names in several languages"
     page.screenshot(path=str(artifacts / "entity.png"), full_page=True)
+    entity_url = page.url
+
+    page.get_by_label("Token").fill(TOKEN)
+    page.get_by_role("button", name="Watch").click()
+    page.wait_for_url("**/watchlists/wl-*")
+    assert page.locator("ul.articles > li").count() >= 3
+    page.goto(demo_server + "/watchlists")
+    assert page.locator("ul.cards > li").count() == 1
+    page.goto(entity_url)
 
     page.locator("#events-h ~ ul a[href^='/events/']").first.click()
     page.wait_for_url("**/events/*")

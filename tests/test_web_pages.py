@@ -32,6 +32,7 @@ PAGES = [
     "/search",
     "/search?q=putin",
     "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "/watchlists",
 ]
 
 
@@ -129,3 +130,22 @@ def test_article_text_marks_mentions_dates_and_claims_at_their_offsets(client: T
     assert '<mark class="claim assert" title="claim: assert">We will sign a treaty</mark>' in html
     pl = client.get("/articles/a2pl00000002").text
     assert "Władimir Putin</a> przyleciał do Pjongjangu" in pl
+
+
+def test_the_watch_form_needs_the_token_and_adds_a_watchlist(tmp_path: Path) -> None:
+    db = build_store(tmp_path / "web.db")
+    form = {"kind": "entity", "target": "Eputin0001", "name": "Vladimir Putin"}
+    with TestClient(create_app(db)) as readonly:
+        refused = readonly.post("/watchlists", data={**form, "token": "x"})
+        assert refused.status_code == 403 and "NEWSLOOM_TOKEN" in refused.text
+    with TestClient(create_app(db, token="tok")) as c:
+        page = c.get("/entities/Eputin0001").text
+        assert 'action="/watchlists" method="post"' in page and 'value="Eputin0001"' in page
+        assert c.post("/watchlists", data={**form, "token": "wrong"}).status_code == 401
+        assert c.post("/watchlists", data=form).status_code == 401
+        assert c.post("/watchlists", data={**form, "token": "tok", "kind": "mood"}).status_code == 422
+        added = c.post("/watchlists", data={**form, "token": "tok"}, follow_redirects=False)
+        assert added.status_code == 303 and added.headers["location"].startswith("/watchlists/wl-")
+        shown = c.get(added.headers["location"]).text
+        assert "Putin arrives in Pyongyang" in shown and "/feed" in shown
+        assert "Vladimir Putin" in c.get("/watchlists").text

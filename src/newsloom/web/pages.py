@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -14,6 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ..models import Article, Claim, Event, Mention
 from .api import run_search
 from .common import Bench, Since, Until, event_in_dates
+from .errors import ApiError
+from .writes import Lists, check_token, matches
 
 router = APIRouter(include_in_schema=False)
 HOME_EVENTS = 100
@@ -176,8 +179,9 @@ def article_page(request: Request, bench: Bench, article_id: str) -> Response:
         mentions = tracker.mentions(article.id)
         event = tracker.event(article.event_id) if article.event_id else None
         claims = [c for c in tracker.claims(event_id=article.event_id) if c.article_id == article.id]
+        names = {e.id: e.name for e in tracker.entities(event_id=article.event_id)} if article.event_id else {}
     entity_ids = sorted({m.entity_id for m in mentions if m.entity_id})
-    chips = {m.entity_id: m.text for m in mentions if m.entity_id}
+    chips = {m.entity_id: names.get(m.entity_id, m.text) for m in mentions if m.entity_id}
     return render(
         request,
         "article.html",
@@ -198,3 +202,30 @@ def search_page(
 ) -> Response:
     hits = run_search(bench, q, mode, language or None, None, None)[:50] if q.strip() else []
     return render(request, "search.html", q=q, mode=mode, language=language or "", hits=hits)
+
+
+@router.get("/watchlists", response_class=HTMLResponse)
+def watchlists_page(request: Request, lists: Lists) -> Response:
+    return render(request, "watchlists.html", items=lists.all(), writable=bool(request.app.state.token))
+
+
+@router.post("/watchlists", response_class=HTMLResponse)
+async def add_watchlist_page(request: Request, bench: Bench, lists: Lists) -> Response:
+    """The form on entity and search pages: the analyst types the server's token into the form."""
+    fields = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+    check_token(request, fields.get("token") or None)
+    kind = fields.get("kind", "")
+    target = fields.get("target", "")
+    if kind not in ("entity", "query"):
+        raise ApiError(422, "invalid_request", "kind must be entity or query")
+    if kind == "entity":
+        with bench.reader() as tracker:
+            tracker.entity(target)
+    item = lists.add(fields.get("name") or target, kind, target)  # type: ignore[arg-type]
+    return RedirectResponse(request.url_for("watchlist_page", watchlist_id=item.id).path, status_code=303)
+
+
+@router.get("/watchlists/{watchlist_id}", response_class=HTMLResponse)
+def watchlist_page(request: Request, bench: Bench, lists: Lists, watchlist_id: str) -> Response:
+    item = lists.get(watchlist_id)
+    return render(request, "watchlist.html", item=item, articles=matches(bench, item))

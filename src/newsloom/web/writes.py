@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from ..tracker import IngestReport
 from .common import Bench, json_with_etag
 from .errors import ApiError
+from .feed import atom
 from .shapes import article_summary, plain
 from .watchlists import Kind, Watchlist, Watchlists
 
@@ -25,6 +26,12 @@ router = APIRouter(prefix="/api/v1", tags=["write"])
 
 def require_token(request: Request) -> None:
     """Let the request through only with ``Authorization: Bearer <the configured token>``."""
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    check_token(request, given.strip() if scheme.lower() == "bearer" else None)
+
+
+def check_token(request: Request, given: str | None) -> None:
+    """403 when the server has no token (read-only), 401 when ``given`` is not it."""
     expected: str | None = request.app.state.token
     if not expected:
         raise ApiError(
@@ -32,8 +39,7 @@ def require_token(request: Request) -> None:
             "writes_disabled",
             "this server is read-only: start it with NEWSLOOM_TOKEN set to enable writes",
         )
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), expected.encode()):
+    if given is None or not secrets.compare_digest(given.encode(), expected.encode()):
         raise ApiError(
             401,
             "unauthorized",
@@ -178,6 +184,19 @@ def matches(bench: Bench, item: Watchlist) -> list[Any]:
             else tracker.search(item.target, limit=200)
         )
     return sorted(found, key=lambda a: (a.published.value is not None, a.published.value), reverse=True)
+
+
+@router.get(
+    "/watchlists/{watchlist_id}/feed",
+    summary="A watchlist as an Atom feed for feed readers",
+    tags=["read"],
+    response_class=Response,
+    responses={200: {"content": {"application/atom+xml": {}}}},
+)
+def watchlist_feed(request: Request, bench: Bench, lists: Lists, watchlist_id: str) -> Response:
+    item = lists.get(watchlist_id)
+    base = str(request.base_url).rstrip("/")
+    return Response(atom(item, matches(bench, item)[:100], base), media_type="application/atom+xml")
 
 
 @router.delete("/watchlists/{watchlist_id}", summary="Remove a watchlist", status_code=204)
