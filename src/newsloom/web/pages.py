@@ -179,7 +179,9 @@ def article_page(request: Request, bench: Bench, article_id: str) -> Response:
         mentions = tracker.mentions(article.id)
         event = tracker.event(article.event_id) if article.event_id else None
         claims = [c for c in tracker.claims(event_id=article.event_id) if c.article_id == article.id]
-        names = {e.id: e.name for e in tracker.entities(event_id=article.event_id)} if article.event_id else {}
+        names = (
+            {e.id: e.name for e in tracker.entities(event_id=article.event_id)} if article.event_id else {}
+        )
     entity_ids = sorted({m.entity_id for m in mentions if m.entity_id})
     chips = {m.entity_id: names.get(m.entity_id, m.text) for m in mentions if m.entity_id}
     return render(
