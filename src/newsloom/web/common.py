@@ -32,15 +32,25 @@ Until = Annotated[dt.date | None, Query(description="on or before this date (YYY
 
 
 def page(
-    request: Request, items: Sequence[T], limit: int, offset: int, shape: Callable[[T], Any]
+    request: Request,
+    items: Sequence[T],
+    limit: int,
+    offset: int,
+    shape: Callable[[T], Any],
+    *,
+    counted: bool = True,
 ) -> dict[str, Any]:
-    """One page of ``items`` with the total and a ``next`` URL (``None`` on the last page)."""
+    """One page of ``items`` with the total and a ``next`` URL (``None`` on the last page).
+
+    ``counted=False`` means ``items`` may stop just past this page (the store read no further), so the total
+    is only known when the list ended before that.
+    """
     chunk = items[offset : offset + limit]
     more = offset + limit < len(items)
     next_url = str(request.url.include_query_params(offset=offset + limit, limit=limit)) if more else None
     return {
         "items": [shape(item) for item in chunk],
-        "total": len(items),
+        "total": len(items) if counted or not more else None,
         "limit": limit,
         "offset": offset,
         "next": next_url,
