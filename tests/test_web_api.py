@@ -331,3 +331,50 @@ def test_a_watchlist_is_also_an_atom_feed(client: TestClient) -> None:
     assert entries[0].find(f"{atom}title").text.startswith("Breaking <script>")
     assert entries[0].find(f"{atom}link").get("href") == "http://testserver/articles/a3xx00000003"
     assert_error(client.get("/api/v1/watchlists/wl-none/feed"), 404)
+
+
+class AxisEmbedder:
+    """A stand-in model: each text becomes the unit vector of the first axis whose keyword it contains."""
+
+    name = "axis-test"
+    dim = 3
+    keywords = ("putin", "flood", "click")
+
+    def embed(self, texts: Any) -> Any:
+        import numpy as np
+
+        out = np.zeros((len(texts), 3), dtype=np.float32)
+        for row, text in enumerate(texts):
+            hit = [i for i, k in enumerate(self.keywords) if k in text.lower()]
+            out[row, hit[0] if hit else 1] = 1.0
+        return out
+
+
+def test_semantic_search_ranks_stored_vectors_by_cosine(db: Path) -> None:
+    import numpy as np
+
+    from newsloom.store import SQLiteStore
+
+    with SQLiteStore(db) as store:
+        store.save_embeddings(
+            "axis-test",
+            {
+                "a1en00000001": np.array([1, 0, 0], np.float32),
+                "a2pl00000002": np.array([0.8, 0.6, 0], np.float32),
+                "a3xx00000003": np.array([0, 0, 1], np.float32),
+            },
+        )
+    loads: list[int] = []
+
+    def factory() -> AxisEmbedder:
+        loads.append(1)
+        return AxisEmbedder()
+
+    with TestClient(create_app(db, embedder_factory=factory)) as c:
+        hits = c.get("/api/v1/search?mode=semantic&q=Putin").json()["items"]
+        assert [h["id"] for h in hits] == ["a1en00000001", "a2pl00000002", "a3xx00000003"]
+        assert [round(h["score"], 2) for h in hits] == [1.0, 0.8, 0.0]
+        assert ids(c.get("/api/v1/search?mode=semantic&q=Putin&language=pl")) == ["a2pl00000002"]
+        assert ids(c.get("/api/v1/search?mode=semantic&q=click&limit=1")) == ["a3xx00000003"]
+        assert "cosine 0.800" in c.get("/search?mode=semantic&q=Putin").text
+    assert loads == [1], "the model is loaded once per server, not per request"
