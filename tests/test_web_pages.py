@@ -149,3 +149,10 @@ def test_the_watch_form_needs_the_token_and_adds_a_watchlist(tmp_path: Path) -> 
         shown = c.get(added.headers["location"]).text
         assert "Putin arrives in Pyongyang" in shown and "/feed" in shown
         assert "Vladimir Putin" in c.get("/watchlists").text
+
+
+def test_story_page_counts_coverage_by_language_and_day(client: TestClient) -> None:
+    html = client.get("/stories/st-1").text
+    assert 'id="coverage-h"' in html
+    row = html[html.index('<th scope="row">2024-06-19</th>') :].split("</tr>")[0]
+    assert row.count('class="n1">1</td>') == 2, "one English and one Polish article that day"

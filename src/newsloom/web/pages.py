@@ -110,7 +110,21 @@ def story_page(request: Request, bench: Bench, story_id: str) -> Response:
     with bench.reader() as tracker:
         story = tracker.story(story_id)
         events = [tracker.event(event_id) for event_id in story.event_ids]
-    return render(request, "story.html", story=story, events=events)
+        articles = [a for e in events for a in tracker.articles(event_id=e.id)]
+    days, languages, counts = coverage(articles)
+    return render(
+        request, "story.html", story=story, events=events, days=days, languages=languages, counts=counts
+    )
+
+
+def coverage(articles: list[Article]) -> tuple[list[str], list[str], dict[tuple[str, str], int]]:
+    """Articles per (publication day, language) for a table: the days, the languages, the counts."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for a in articles:
+        counts[(a.published.value.isoformat() if a.published.value else "undated", a.language)] += 1
+    days = sorted({day for day, _ in counts})
+    languages = sorted({lang for _, lang in counts})
+    return days, languages, dict(counts)
 
 
 @router.get("/entities", response_class=HTMLResponse)
