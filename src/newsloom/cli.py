@@ -14,7 +14,7 @@ from . import render
 from .cli_errors import EXIT_INTERRUPTED, EXIT_OK, check_ids, describe
 from .cli_registry import COMMANDS, command, progress_bars
 from .config import DEFAULT_DB, load_settings
-from .errors import NewsloomError
+from .errors import MissingExtra, NewsloomError
 from .terminal import safe
 from .tracker import DEMO_CORPUS, IngestReport, Tracker
 
@@ -136,6 +136,26 @@ def _export(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     else:
         tracker.export(args.format, out, table=args.table)
     return 0
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+
+
+@command(
+    "serve",
+    "Serve the JSON API (/api/v1/) and the web UI over the store; writes need $NEWSLOOM_TOKEN.",
+    _serve_args,
+)
+def _serve(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        from .web.serve import serve
+    except ImportError as exc:  # fastapi, uvicorn or jinja2 missing
+        raise MissingExtra(exc.name or "fastapi", "http") from exc
+    return serve(tracker, host=args.host, port=args.port, out=out)
 
 
 def build_parser() -> argparse.ArgumentParser:

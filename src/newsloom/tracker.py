@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
+import numpy as np
+
 from .config import Settings
 from .errors import NotFound
 from .export import Snapshot, write_export
@@ -21,6 +23,7 @@ from .models import Article, Claim, Entity, Event, Mention, RawDocument, Rejecte
 from .pipeline import Pipeline
 from .progress import Progress, Silent
 from .stages.dedup import Deduper
+from .stages.embed import Embedder
 from .stages.ingest import read_inputs
 from .store import open_store
 from .store.protocol import Store
@@ -246,6 +249,23 @@ class Tracker:
     def search(self, query: str, *, limit: int = 20) -> list[Article]:
         return self.store.search(query, limit=limit)
 
+    def semantic_search(
+        self, query: str, embedder: Embedder, *, limit: int = 20
+    ) -> list[tuple[Article, float]]:
+        """Stored articles ranked by cosine between ``query`` and their stored embedding, best first.
+
+        ``embedder`` is passed in so a server loads the model once; its name picks the stored vectors.
+        Near-duplicates share their original's vector and are not stored separately, so they are not listed.
+        """
+        articles = {a.id: a for a in self.store.articles()}
+        vectors = self.store.embeddings(list(articles), embedder.name)
+        if not vectors or not query.strip():
+            return []
+        ids = list(vectors)
+        scores = np.stack([vectors[i] for i in ids]) @ embedder.embed([query])[0]
+        best = np.argsort(-scores)[:limit]
+        return [(articles[ids[i]], float(scores[i])) for i in best]
+
     def rejections(self) -> list[Rejected]:
         return self.store.rejections()
 
@@ -263,6 +283,30 @@ class Tracker:
             except NotFound:
                 continue
         raise NotFound(f"nothing has the id {item_id!r} (article, event, story, entity or claim)")
+
+    def resolve_event(self, event_id: str) -> str:
+        """The id an event has now: an id merged into another event leads to the event it became."""
+        return self.store.resolve_event(event_id)
+
+    def article(self, article_id: str) -> Article:
+        """One article with its removed boilerplate lines (a unique id prefix is accepted)."""
+        return self.store.article(article_id)
+
+    def event(self, event_id: str) -> Event:
+        return self.store.event(event_id)
+
+    def story(self, story_id: str) -> Story:
+        return self.store.story(story_id)
+
+    def entity(self, entity_id: str) -> Entity:
+        return self.store.entity(entity_id)
+
+    def claim(self, claim_id: str) -> Claim:
+        return self.store.claim(claim_id)
+
+    def mentions(self, article_id: str) -> list[Mention]:
+        """Entity mentions in one article, in text order (offsets into its cleaned text)."""
+        return self.store.mentions(article_ids=[article_id])
 
     def events(self, *, limit: int | None = None, offset: int = 0, newest_first: bool = False) -> list[Event]:
         """Events in time order (or newest first), all of them or one page."""

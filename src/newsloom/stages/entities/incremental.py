@@ -105,7 +105,7 @@ def lookups(mentions: Iterable[Mention]) -> Lookups:
     firsts: set[str] = set()
     for m in mentions:
         key = m.key or m.text.casefold()
-        keys.add((m.type, key))
+        keys.update((kind, key) for kind in ("PER", "LOC", "ORG"))  # a key keeps the type it was indexed with
         if " " in key:
             blocks.update((m.type, b) for b in blocks_of(key, _neutral(m)))
         elif m.type == "PER":
@@ -120,6 +120,7 @@ class _BatchLinker:
         self.language, self.group, self.gaz = language, group, gazetteer
         self.group_people = group_people
         self.by_key: dict[tuple[str, str], str] = {}
+        self.type_by_key: dict[str, EntityType] = {}  # the type a key was first indexed with
         self.forms: dict[str, list[Form]] = defaultdict(list)  # entity id -> its earliest forms
         self.type_of: dict[str, EntityType] = {}
         self.rows: list[NameRow] = []
@@ -132,6 +133,7 @@ class _BatchLinker:
         if (row.type, row.key) in self.by_key:
             return
         self.by_key[(row.type, row.key)] = row.entity_id
+        self.type_by_key.setdefault(row.key, row.type)
         self.type_of.setdefault(row.entity_id, row.type)
         if len(self.forms[row.entity_id]) < FORMS_COMPARED:
             self.forms[row.entity_id].append(row.form())
@@ -152,6 +154,23 @@ class _BatchLinker:
         blocks, firsts = blocks_of(key, neutral), first_tokens_of(key, neutral)
         return NameRow(m.type, key, entity_id, neutral, blocks[0] if blocks else "", firsts[0] if firsts else "",
                        key.count(" ") + 1, m.text, self.language.get(m.article_id, "und"))  # fmt: skip
+
+    def typed(self, mentions: Sequence[Mention]) -> list[Mention]:
+        """One type per name key (outside the gazetteer): the type most of the batch's mentions got from context,
+        or the type the index already holds for that key. Context typing is noisy ("with Barnier" reads like a
+        place), and one name typed three ways must not become three entities."""
+        votes: dict[str, Counter[EntityType]] = defaultdict(Counter)
+        plain = [self._gazetteer_entry(m) is None and bool(m.key) for m in mentions]
+        for m, free in zip(mentions, plain, strict=True):
+            if free:
+                votes[m.key][m.type] += 1
+        out = []
+        for m, free in zip(mentions, plain, strict=True):
+            if free:
+                kind = self.type_by_key.get(m.key) or votes[m.key].most_common(1)[0][0]
+                m = replace(m, type=kind) if kind != m.type else m
+            out.append(m)
+        return out
 
     def link(self, mentions: Sequence[Mention]) -> list[str]:
         ids: list[str | None] = [None] * len(mentions)
@@ -276,6 +295,7 @@ def link_batch(
     surname joins the full name used elsewhere in its event.
     """
     linker = _BatchLinker(known, article_language, article_group or {}, group_people or {}, gazetteer)
+    mentions = linker.typed(mentions)
     ids = linker.link(mentions)
     linked = [replace(m, entity_id=eid) for m, eid in zip(mentions, ids, strict=True)]
     if corrections is not None:

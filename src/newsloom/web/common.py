@@ -1,0 +1,91 @@
+"""Helpers every route uses: the workbench, bounded pagination, ETags."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Query, Request
+from fastapi.responses import Response
+
+from ..models import Article, Event
+from .state import Workbench
+
+T = TypeVar("T")
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+
+
+def workbench(request: Request) -> Workbench:
+    bench: Workbench = request.app.state.workbench
+    return bench
+
+
+Bench = Annotated[Workbench, Depends(workbench)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"page size, at most {MAX_PAGE}")]
+Offset = Annotated[int, Query(ge=0, description="items to skip (the `next` link carries it)")]
+Since = Annotated[dt.date | None, Query(description="on or after this date (YYYY-MM-DD)")]
+Until = Annotated[dt.date | None, Query(description="on or before this date (YYYY-MM-DD)")]
+
+
+def page(
+    request: Request,
+    items: Sequence[T],
+    limit: int,
+    offset: int,
+    shape: Callable[[T], Any],
+    *,
+    counted: bool = True,
+) -> dict[str, Any]:
+    """One page of ``items`` with the total and a ``next`` URL (``None`` on the last page).
+
+    ``counted=False`` means ``items`` may stop just past this page (the store read no further), so the total
+    is only known when the list ended before that.
+    """
+    chunk = items[offset : offset + limit]
+    more = offset + limit < len(items)
+    next_url = str(request.url.include_query_params(offset=offset + limit, limit=limit)) if more else None
+    return {
+        "items": [shape(item) for item in chunk],
+        "total": len(items) if counted or not more else None,
+        "limit": limit,
+        "offset": offset,
+        "next": next_url,
+    }
+
+
+def json_with_etag(request: Request, payload: Any) -> Response:
+    """A JSON response with an ETag of its body; ``If-None-Match`` with the same tag gets 304 and no body."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    wanted = {t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")}
+    if tag in wanted or "*" in wanted:
+        return Response(status_code=304, headers=headers)
+    return Response(content=body, media_type="application/json", headers=headers)
+
+
+def in_dates(day: dt.date | None, since: dt.date | None, until: dt.date | None) -> bool:
+    """Whether ``day`` lies in [since, until]; an undated item only passes when no bound is given."""
+    if since is None and until is None:
+        return True
+    if day is None:
+        return False
+    return (since is None or day >= since) and (until is None or day <= until)
+
+
+def article_in_dates(article: Article, since: dt.date | None, until: dt.date | None) -> bool:
+    return in_dates(article.published.value, since, until)
+
+
+def event_in_dates(event: Event, since: dt.date | None, until: dt.date | None) -> bool:
+    """An event passes when its date span overlaps [since, until]."""
+    if since is None and until is None:
+        return True
+    if event.start is None:
+        return False
+    end = event.end or event.start
+    return (since is None or end >= since) and (until is None or event.start <= until)
