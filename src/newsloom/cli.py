@@ -137,12 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsloom",
         description="Turn news articles in any language into events, stories, entities and claims.",
-        epilog=f"The store is a SQLite file: --db FILE, else $NEWSLOOM_DB, else ./{DEFAULT_DB}.",
+        epilog=f"The store is a SQLite file or a postgresql:// URL: --db, else $NEWSLOOM_DB, else ./{DEFAULT_DB}.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (help_text, _, arguments) in COMMANDS.items():
         child = sub.add_parser(name, help=help_text, description=help_text)
-        child.add_argument("--db", help=f"SQLite store file (default: $NEWSLOOM_DB or ./{DEFAULT_DB})")
+        child.add_argument(
+            "--db", help=f"SQLite store file or postgresql:// URL (default: $NEWSLOOM_DB or ./{DEFAULT_DB})"
+        )
         arguments(child)
     return parser
 

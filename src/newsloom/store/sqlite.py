@@ -16,13 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import NotFound, StoreError
+from ..errors import InputError, NotFound, StoreError
 from ..models import Article, Claim, Entity, Event, Mention, Rejected, RemovedLine, Story
 from ..text import fold
 from . import codec
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .sqlite_analysis import SQLiteAnalysis, chunks
 
+SEMANTIC_CHUNK = 10_000  # embeddings scored per step of exact semantic search (15 MB at 384 dims)
 BUSY_TIMEOUT_S = 60.0  # how long a writer waits for another writer's transaction (one batch) to finish
 _QUERY_TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -231,6 +232,37 @@ class SQLiteStore(SQLiteAnalysis):
             (match, limit),
         ).fetchall()
         return [codec.article_from_row(r) for r in rows]
+
+    def semantic_search(
+        self, vector: np.ndarray, limit: int = 20, *, model: str | None = None
+    ) -> list[Article]:
+        """Articles whose stored embedding is nearest ``vector`` by cosine, nearest first (exact search).
+
+        Embeddings are read ``SEMANTIC_CHUNK`` rows at a time and only the best ``limit`` are kept between
+        chunks, so memory stays bounded whatever the store's size.
+        """
+        query = np.asarray(vector, dtype=np.float32).ravel()
+        if not query.size or not np.isfinite(query).all() or not np.any(query):
+            raise InputError("semantic search needs a non-zero, finite query vector")
+        limit = max(int(limit), 0)
+        query = query / np.linalg.norm(query)
+        best_ids: list[str] = []
+        best_scores = np.zeros(0, dtype=np.float32)
+        where = "length(e.vector) = ?" + (" AND e.model = ?" if model is not None else "")
+        cursor = self.db.execute(
+            f"SELECT e.article_id, e.vector FROM embeddings e WHERE {where} ORDER BY e.article_id",
+            [query.size * 4, *([model] if model is not None else [])],
+        )
+        while rows := cursor.fetchmany(SEMANTIC_CHUNK):
+            matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+            norms = np.linalg.norm(matrix, axis=1)
+            scores = np.where(norms > 0, matrix @ query / np.maximum(norms, 1e-12), -2.0).astype(np.float32)
+            ids = best_ids + [r[0] for r in rows]
+            scores = np.concatenate([best_scores, scores])
+            keep = np.argsort(-scores, kind="stable")[:limit]
+            best_ids, best_scores = [ids[i] for i in keep], scores[keep]
+        found = {a.id: a for a in self.articles(ids=best_ids)}
+        return [found[i] for i in best_ids if i in found]
 
     def signatures(self) -> Iterator[tuple[str, bytes]]:
         """Duplicate-detection signatures in arrival order, to rebuild the index without rehashing."""
