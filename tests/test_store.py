@@ -91,6 +91,15 @@ def test_articles_round_trip_with_removed_lines_and_dates(store: Store) -> None:
     assert store.existing_ids(["a1", "zz"]) == {"a1"}
 
 
+def test_a_nul_character_does_not_fail_the_batch(store: Store) -> None:
+    # PostgreSQL text cannot hold NUL: its store drops the character; SQLite keeps it.
+    store.add_articles([make_article("n1", "Nul\x00title", "Powódź\x00 w Łodzi")], {})
+    store.add_rejections([Rejected("bad\x00.json", "ingest", "odd \x00 byte")])
+    assert store.article("n1").text in {"Powódź\x00 w Łodzi", "Powódź w Łodzi"}
+    assert [a.id for a in store.search("lodzi")] == ["n1"]
+    assert len(store.rejections()) == 1
+
+
 def test_failed_batch_leaves_nothing_behind(store: Store) -> None:
     good = make_article("g1", "Good", "Kept text.")
     store.add_articles([good], {})
@@ -177,6 +186,13 @@ def test_embeddings_and_state_round_trip(store: Store) -> None:
     store.save_embeddings("m", {"e1": vector})
     assert np.array_equal(store.embeddings(["e1", "nope"], "m")["e1"], vector)
     assert store.embeddings(["e1"], "other") == {}
+    exact = np.random.default_rng(1).normal(size=384).astype(np.float32) * 1e-3  # every bit must survive
+    store.save_embeddings("m", {"e1": exact})
+    assert store.embeddings(["e1"], "m")["e1"].tobytes() == exact.tobytes()
+    store.save_text_vectors("m", {"h1": exact, "h2": vector})
+    store.save_text_vectors("m", {"h1": vector})  # a cached vector is kept, not replaced
+    found = store.text_vectors(["h1", "h2", "h3"], "m")
+    assert found.keys() == {"h1", "h2"} and found["h1"].tobytes() == exact.tobytes()
     store.set_state("clusterer", b"\x00\x01")
     assert store.get_state("clusterer") == b"\x00\x01"
     assert store.get_state("missing") is None

@@ -3,6 +3,7 @@ and a whole tracker run on PostgreSQL agreeing with the same run on SQLite."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 import time
@@ -112,6 +113,9 @@ def test_semantic_search_can_use_the_hnsw_index(pg_url: str) -> None:
                 ("[" + ",".join(["0.1"] * EMBEDDING_DIM) + "]",),
             ).fetchall()
         assert "embeddings_hnsw" in " ".join(str(r) for r in plan)
+    with PostgresStore(pg_url) as fresh:  # the first vector operation of a session: settings still apply
+        nearest = fresh.semantic_search(rng.normal(size=EMBEDDING_DIM).astype(np.float32), 30)
+        assert len(nearest) == 20
 
 
 def _ingest(db: str, files: list[Path]) -> Tracker:
@@ -145,3 +149,51 @@ def test_a_tracker_on_postgres_agrees_with_sqlite(pg_url: str, tmp_path: Path) -
         nearest = pg.store.semantic_search(vector, 5)
         assert nearest[0].id == article.id
         assert [a.id for a in nearest] == [a.id for a in lite.store.semantic_search(vector, 5)]
+
+
+def _writer(db: str, folder: Path) -> subprocess.Popen[bytes]:
+    code = (
+        "from newsloom.config import Settings; from newsloom.tracker import Tracker; "
+        f"r = Tracker(Settings(db={db!r}, analyze=False, batch_size=5)).ingest([{str(folder)!r}]); print(r.added)"
+    )
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.mark.slow
+def test_two_writer_processes_serialise_and_lose_nothing(pg_url: str, tmp_path: Path) -> None:
+    PostgresStore(pg_url).close()  # migrate first, like the SQLite twin of this test in test_engine.py
+    for prefix in ("alpha", "beta"):
+        (tmp_path / prefix).mkdir()
+        for i in range(40):
+            (tmp_path / prefix / f"{prefix}{i}.txt").write_text(
+                f"{prefix} report {i}\n\nThe council of town {prefix}{i} met on Monday about road number {i}.\n",
+                encoding="utf-8",
+            )
+    procs = [_writer(pg_url, tmp_path / "alpha"), _writer(pg_url, tmp_path / "beta")]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    for proc, (_, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err.decode()
+    assert sum(int(out.decode().split()[-1]) for out, _ in outputs) == 80
+    with PostgresStore(pg_url) as store:
+        assert store.count_articles() == 80
+        assert store.integrity() == []
+
+
+def test_a_read_only_user_can_open_a_migrated_store(pg_url: str) -> None:
+    reader_url = pg_url.replace("postgresql://postgres@", "postgresql://newsloom_reader@")
+    if reader_url == pg_url:
+        pytest.skip("needs the test server's trust login as another role")
+    with PostgresStore(pg_url) as store:
+        store.add_articles([make_article("a1", "Łódź", "x")], {})
+        store.db.execute("DROP ROLE IF EXISTS newsloom_reader")
+        store.db.execute("CREATE ROLE newsloom_reader LOGIN")
+        schema = store.db.execute("SELECT current_schema() AS s").fetchone()["s"]  # type: ignore[index]
+        store.db.execute(f"GRANT USAGE ON SCHEMA {schema} TO newsloom_reader".encode())
+        store.db.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO newsloom_reader".encode())
+    try:
+        with PostgresStore(reader_url) as reader:
+            assert [a.id for a in reader.search("lodz")] == ["a1"]
+    finally:
+        with PostgresStore(pg_url) as store:
+            store.db.execute(b"DROP OWNED BY newsloom_reader")
+            store.db.execute("DROP ROLE newsloom_reader")

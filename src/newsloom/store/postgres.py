@@ -23,7 +23,7 @@ from ..errors import InputError, NotFound, StoreError
 from ..models import Article, Claim, Entity, Event, Mention, Rejected, RemovedLine, Story
 from ..text import fold
 from . import codec
-from .postgres_analysis import PostgresAnalysis, vector_literal
+from .postgres_analysis import PostgresAnalysis, register_vector
 from .postgres_schema import EXTENSIONS, MIGRATIONS, SCHEMA_VERSION, SEMANTIC_INDEX_EXPR, SEMANTIC_INDEX_WHERE
 
 if TYPE_CHECKING:
@@ -53,6 +53,11 @@ def redact(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _text(value: object) -> object:
+    """PostgreSQL text cannot hold NUL (SQLite can): drop it rather than fail a whole batch over one byte."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
 
 
 def search_text(text: str) -> str:
@@ -91,6 +96,7 @@ class PostgresStore(PostgresAnalysis):
         self.db = _connect(url)
         try:
             self._migrate()
+            register_vector(self.db)
         except BaseException:
             self.db.close()
             raise
@@ -99,24 +105,34 @@ class PostgresStore(PostgresAnalysis):
         import psycopg
 
         try:
+            # A store already at this version is opened without writing anything: read-only users may open it.
+            if self._schema_version() == SCHEMA_VERSION:
+                return
             with self.db.transaction():
                 # Two processes opening a new database at once: one migrates, the other then finds it done.
                 self.db.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATE_LOCK,))
                 self._create_extensions()
                 self.db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-                row = self.db.execute("SELECT max(version) AS v FROM schema_version").fetchone()
-                version = int(row["v"]) if row and row["v"] is not None else 0
-                if version > SCHEMA_VERSION:
-                    raise StoreError(
-                        f"{self.path}: schema version {version} is newer than this newsloom ({SCHEMA_VERSION}); "
-                        "upgrade it"
-                    )
+                version = self._schema_version()
                 for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                     self.db.execute(script.encode())
                     self.db.execute("DELETE FROM schema_version")
                     self.db.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
         except psycopg.Error as exc:
             raise StoreError(f"{self.path}: cannot prepare the newsloom schema: {exc}") from exc
+
+    def _schema_version(self) -> int:
+        """The migration this database is at (0: none); refuses a newer schema than this newsloom knows."""
+        row = self.db.execute("SELECT to_regclass('schema_version') IS NOT NULL AS present").fetchone()
+        if not row or not row["present"]:
+            return 0
+        row = self.db.execute("SELECT max(version) AS v FROM schema_version").fetchone()
+        version = int(row["v"]) if row and row["v"] is not None else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {version} is newer than this newsloom ({SCHEMA_VERSION}); upgrade it"
+            )
+        return version
 
     def _create_extensions(self) -> None:
         import psycopg
@@ -171,7 +187,7 @@ class PostgresStore(PostgresAnalysis):
         stamp = _now()
         with self.transaction(), self.db.cursor() as cur:
             for article in articles:
-                row = codec.article_row(article, stamp)
+                row = {k: _text(v) for k, v in codec.article_row(article, stamp).items()}
                 cur.execute(
                     f"INSERT INTO articles ({', '.join(_column(c) for c in row)}, search) VALUES "
                     f"({', '.join(['%s'] * len(row))}, setweight(to_tsvector('simple', unaccent(%s)), 'A') || "
@@ -180,12 +196,12 @@ class PostgresStore(PostgresAnalysis):
                 )
                 cur.executemany(
                     "INSERT INTO removed_lines (article_id, line_no, text, reason) VALUES (%s, %s, %s, %s)",
-                    [(article.id, r.line_no, r.text, r.reason) for r in article.removed],
+                    [(row["id"], r.line_no, _text(r.text), _text(r.reason)) for r in article.removed],
                 )
                 if article.id in signatures:
                     cur.execute(
                         "INSERT INTO signatures (article_id, signature) VALUES (%s, %s)",
-                        (article.id, signatures[article.id]),
+                        (row["id"], signatures[article.id]),
                     )
 
     def add_rejections(self, rejected: Sequence[Rejected]) -> None:
@@ -193,7 +209,7 @@ class PostgresStore(PostgresAnalysis):
         with self.transaction(), self.db.cursor() as cur:
             cur.executemany(
                 "INSERT INTO rejections (origin, stage, reason, at) VALUES (%s, %s, %s, %s)",
-                [(r.origin, r.stage, r.reason, stamp) for r in rejected],
+                [(_text(r.origin), r.stage, _text(r.reason), stamp) for r in rejected],
             )
 
     def rejections(self) -> list[Rejected]:
@@ -281,7 +297,7 @@ class PostgresStore(PostgresAnalysis):
         query = np.asarray(vector, dtype=np.float32).ravel()
         if not query.size or not np.isfinite(query).all() or not np.any(query):
             raise InputError("semantic search needs a non-zero, finite query vector")
-        literal, limit = vector_literal(query), max(int(limit), 0)
+        limit = max(int(limit), 0)
         indexed = f"vector_dims(vector) = {query.size}" == SEMANTIC_INDEX_WHERE
         column = SEMANTIC_INDEX_EXPR if indexed else "vector"
         cast = f"::vector({query.size})"
@@ -289,11 +305,11 @@ class PostgresStore(PostgresAnalysis):
         if model is not None:
             where += " AND model = %(model)s"
         sql = (
-            f"SELECT a.* FROM (SELECT article_id, {column} <=> %(q)s{cast} AS distance FROM embeddings "
-            f"WHERE {where} ORDER BY {column} <=> %(q)s{cast} LIMIT %(limit)s) e "
+            f"SELECT a.* FROM (SELECT article_id, {column} <=> %(q)b{cast} AS distance FROM embeddings "
+            f"WHERE {where} ORDER BY {column} <=> %(q)b{cast} LIMIT %(limit)s) e "
             "JOIN articles a ON a.id = e.article_id ORDER BY e.distance, a.seq"
         )
-        args = {"q": literal, "dims": int(query.size), "model": model, "limit": limit}
+        args = {"q": query, "dims": int(query.size), "model": model, "limit": limit}
         with self.db.transaction():
             ef = max(HNSW_EF_SEARCH, limit)
             self.db.execute(f"SET LOCAL hnsw.ef_search = {ef}".encode())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import struct
 import zlib
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -50,13 +51,27 @@ _DERIVED_TABLES = ("mentions", "entities", "entity_names", "events", "event_merg
                    "cluster_events", "story_profiles", "event_entities")  # fmt: skip
 
 
-def vector_literal(vector: npt.NDArray[np.float32]) -> str:
-    """pgvector's text form; ``repr`` of each float32 (as a double) reads back to the same float32.
+def register_vector(db: psycopg.Connection[Row]) -> None:
+    """Send numpy arrays as pgvector values in its binary form (dimension, then big-endian float32s): exact,
+    and ~500x cheaper than formatting 384 decimals as text."""
+    from psycopg.adapt import Dumper
+    from psycopg.pq import Format
+    from psycopg.types import TypeInfo
 
-    >>> vector_literal(np.array([0.5, -1.0], dtype=np.float32))
-    '[0.5,-1.0]'
-    """
-    return "[" + ",".join(repr(x) for x in np.asarray(vector, dtype=np.float32).ravel().tolist()) + "]"
+    info = TypeInfo.fetch(db, "vector")
+    if info is None:
+        raise RuntimeError("the vector type is missing: is the pgvector extension installed?")
+    vector_oid = info.oid
+
+    class VectorDumper(Dumper):
+        format = Format.BINARY
+        oid = vector_oid
+
+        def dump(self, obj: npt.NDArray[np.float32]) -> bytes:
+            values = np.asarray(obj, dtype=">f4").ravel()
+            return struct.pack(">HH", values.size, 0) + values.tobytes()
+
+    db.adapters.register_dumper(np.ndarray, VectorDumper)
 
 
 def vector_from_text(text: str) -> npt.NDArray[np.float32]:
@@ -364,9 +379,9 @@ class PostgresAnalysis:
     def save_embeddings(self, model: str, vectors: Mapping[str, npt.NDArray[np.float32]]) -> None:
         with self.transaction(), self.db.cursor() as cur:
             cur.executemany(
-                "INSERT INTO embeddings (article_id, model, vector) VALUES (%s, %s, %s::vector) "
+                "INSERT INTO embeddings (article_id, model, vector) VALUES (%s, %s, %b) "
                 "ON CONFLICT (article_id) DO UPDATE SET model = excluded.model, vector = excluded.vector",
-                [(i, model, vector_literal(v)) for i, v in vectors.items()],
+                [(i, model, np.asarray(v, dtype=np.float32)) for i, v in vectors.items()],
             )
 
     def text_vectors(self, hashes: Sequence[str], model: str) -> dict[str, npt.NDArray[np.float32]]:
@@ -379,8 +394,8 @@ class PostgresAnalysis:
     def save_text_vectors(self, model: str, vectors: Mapping[str, npt.NDArray[np.float32]]) -> None:
         with self.transaction(), self.db.cursor() as cur:
             cur.executemany(
-                "INSERT INTO text_vectors (hash, model, vector) VALUES (%s, %s, %s::vector) ON CONFLICT DO NOTHING",
-                [(h, model, vector_literal(v)) for h, v in vectors.items()],
+                "INSERT INTO text_vectors (hash, model, vector) VALUES (%s, %s, %b) ON CONFLICT DO NOTHING",
+                [(h, model, np.asarray(v, dtype=np.float32)) for h, v in vectors.items()],
             )
 
     # ---- events, stories, claims --------------------------------------------------------------------------------

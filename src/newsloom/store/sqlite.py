@@ -250,13 +250,17 @@ class SQLiteStore(SQLiteAnalysis):
         best_scores = np.zeros(0, dtype=np.float32)
         where = "length(e.vector) = ?" + (" AND e.model = ?" if model is not None else "")
         cursor = self.db.execute(
-            f"SELECT e.article_id, e.vector FROM embeddings e WHERE {where} ORDER BY e.article_id",
+            # Table order (rowid), no ORDER BY: sorting would copy every vector through SQLite's sorter.
+            f"SELECT e.article_id, e.vector FROM embeddings e WHERE {where}",
             [query.size * 4, *([model] if model is not None else [])],
         )
         while rows := cursor.fetchmany(SEMANTIC_CHUNK):
             matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
             norms = np.linalg.norm(matrix, axis=1)
-            scores = np.where(norms > 0, matrix @ query / np.maximum(norms, 1e-12), -2.0).astype(np.float32)
+            # einsum, not BLAS: a matrix-vector product this small gains nothing from BLAS threads, which on a
+            # busy machine cost 100x (measured 24 ms against 0.5 ms for 2,000 x 384).
+            dots = np.einsum("ij,j->i", matrix, query)
+            scores = np.where(norms > 0, dots / np.maximum(norms, 1e-12), -2.0).astype(np.float32)
             ids = best_ids + [r[0] for r in rows]
             scores = np.concatenate([best_scores, scores])
             keep = np.argsort(-scores, kind="stable")[:limit]
