@@ -35,7 +35,7 @@ MIGRATE_LOCK = WRITE_LOCK + 1
 SEARCH_WORDS = 200_000  # words of one article indexed for search (a tsvector holds at most 1 MB)
 SIGNATURE_PAGE = 5_000
 # Candidates HNSW keeps per query (at least the number of results asked for). bench/bench_store.py, 20k synthetic
-# vectors, top 10: ef 100 recall 0.82 at 7 ms, 200 0.94 at 19 ms, 400 1.00 at 36 ms (busy 2-core machine).
+# vectors, top 10, two runs: ef 100 recall 0.80-0.82, 200 0.94-0.95, 400 1.00 at 16-36 ms (busy 2-core machine).
 HNSW_EF_SEARCH = 400
 _QUERY_TOKEN = re.compile(r"\w+", re.UNICODE)
 
