@@ -1,4 +1,5 @@
-"""The SQLite store: migrations, transactional batches, folded full-text search, analysis tables."""
+"""Both stores (SQLite, PostgreSQL): migrations, transactional batches, folded full-text and semantic search,
+analysis tables. Tests taking the ``store`` fixture run once per backend."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import make_article
 from newsloom.engine.plan import BatchPlan
-from newsloom.errors import NotFound, StoreError
+from newsloom.errors import InputError, NotFound, StoreError
 from newsloom.models import (
     Alias,
     Claim,
@@ -28,8 +29,16 @@ from newsloom.models import (
     TemporalExpression,
 )
 from newsloom.store import SQLiteStore, open_store
+from newsloom.store.protocol import Store
 from newsloom.store.schema import SCHEMA_VERSION
 from newsloom.text import fold
+
+try:
+    import psycopg
+
+    INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg.IntegrityError)
+except ImportError:
+    INTEGRITY_ERRORS = (sqlite3.IntegrityError,)
 
 
 def test_new_store_is_at_current_schema_version(tmp_path: Path) -> None:
@@ -60,7 +69,7 @@ def test_missing_folder_is_named(tmp_path: Path) -> None:
         open_store(tmp_path / "nope" / "x.db")
 
 
-def test_articles_round_trip_with_removed_lines_and_dates(store: SQLiteStore) -> None:
+def test_articles_round_trip_with_removed_lines_and_dates(store: Store) -> None:
     temporal = (
         TemporalExpression(
             "18-19 iunie", 5, 16, DateValue(dt.date(2024, 6, 18), dt.date(2024, 6, 19)), "partial"
@@ -82,15 +91,26 @@ def test_articles_round_trip_with_removed_lines_and_dates(store: SQLiteStore) ->
     assert store.existing_ids(["a1", "zz"]) == {"a1"}
 
 
-def test_failed_batch_leaves_nothing_behind(store: SQLiteStore) -> None:
+def test_a_nul_character_does_not_fail_the_batch(store: Store) -> None:
+    # PostgreSQL text cannot hold NUL: its store drops the character; SQLite keeps it.
+    store.add_articles([make_article("n1", "Nul\x00title", "Powódź\x00 w Łodzi")], {})
+    store.add_rejections([Rejected("bad\x00.json", "ingest", "odd \x00 byte")])
+    assert store.article("n1").text in {"Powódź\x00 w Łodzi", "Powódź w Łodzi"}
+    assert [a.id for a in store.search("lodzi")] == ["n1"]
+    assert len(store.rejections()) == 1
+
+
+def test_failed_batch_leaves_nothing_behind(store: Store) -> None:
     good = make_article("g1", "Good", "Kept text.")
     store.add_articles([good], {})
     twin = make_article("g1", "Same id", "Violates the unique id.")
     fresh = make_article("f1", "Fresh", "Would be lost with its batch.")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         store.add_articles([fresh, twin], {})
     assert [a.id for a in store.articles()] == ["g1"]
-    assert store.db.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 1
+    assert [a.id for a in store.search("fresh")] == []
+    if isinstance(store, SQLiteStore):
+        assert store.db.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == 1
 
 
 @pytest.mark.parametrize(
@@ -104,22 +124,25 @@ def test_failed_batch_leaves_nothing_behind(store: SQLiteStore) -> None:
         ("galati", "inundații la Galați"),
     ],
 )
-def test_search_folds_diacritics_both_ways(store: SQLiteStore, query: str, text: str) -> None:
+def test_search_folds_diacritics_both_ways(store: Store, query: str, text: str) -> None:
     store.add_articles([make_article("s1", "Title", text), make_article("s2", "Other", "Nothing here")], {})
     assert [a.id for a in store.search(query)] == ["s1"]
 
 
-def test_search_with_only_punctuation_finds_nothing(store: SQLiteStore) -> None:
+def test_search_with_only_punctuation_finds_nothing(store: Store) -> None:
     store.add_articles([make_article("s1", "T", "text")], {})
     assert store.search('"*()') == []
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.text(min_size=1, max_size=40))
-def test_search_never_raises_on_arbitrary_queries(query: str) -> None:
-    with SQLiteStore(":memory:") as store:
-        store.add_articles([make_article("s1", "Łódź", "Żółć")], {})
+def test_search_never_raises_on_arbitrary_queries(store: Store) -> None:
+    store.add_articles([make_article("s1", "Łódź", "Żółć")], {})
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.text(min_size=1, max_size=40))
+    def search(query: str) -> None:
         store.search(query)
+
+    search()
 
 
 @given(st.text(max_size=60))
@@ -127,7 +150,23 @@ def test_fold_is_idempotent(text: str) -> None:
     assert fold(fold(text)) == fold(text)
 
 
-def test_article_lookup_by_prefix_and_missing(store: SQLiteStore) -> None:
+def test_semantic_search_finds_nearest_by_cosine(store: Store) -> None:
+    store.add_articles([make_article(f"v{i}", f"T{i}", "x") for i in range(6)], {})
+    rng = np.random.default_rng(7)
+    vectors = {f"v{i}": rng.normal(size=384).astype(np.float32) for i in range(5)}
+    store.save_embeddings("e5", vectors)
+    store.save_embeddings("other", {"v5": vectors["v0"] * 3})  # same direction, another model
+    query = vectors["v2"] + 0.1 * vectors["v4"]
+    expected = sorted(vectors, key=lambda k: -float(vectors[k] @ query / np.linalg.norm(vectors[k])))
+    assert [a.id for a in store.semantic_search(query, 3, model="e5")] == expected[:3]
+    assert [a.id for a in store.semantic_search(vectors["v0"], 2)] in (["v0", "v5"], ["v5", "v0"])
+    assert store.semantic_search(query, 0) == []
+    assert [a.id for a in store.semantic_search(np.ones(4, dtype=np.float32))] == []  # no vector of that size
+    with pytest.raises(InputError, match="non-zero"):
+        store.semantic_search(np.zeros(384, dtype=np.float32))
+
+
+def test_article_lookup_by_prefix_and_missing(store: Store) -> None:
     store.add_articles([make_article("abc123", "T", "x"), make_article("abd999", "T2", "y")], {})
     assert store.article("abc").id == "abc123"
     with pytest.raises(NotFound, match="ambiguous"):
@@ -136,23 +175,30 @@ def test_article_lookup_by_prefix_and_missing(store: SQLiteStore) -> None:
         store.article("zzz")
 
 
-def test_rejections_are_kept(store: SQLiteStore) -> None:
+def test_rejections_are_kept(store: Store) -> None:
     store.add_rejections([Rejected("bad.json:3", "ingest", "invalid JSON")])
     assert store.rejections() == [Rejected("bad.json:3", "ingest", "invalid JSON")]
 
 
-def test_embeddings_and_state_round_trip(store: SQLiteStore) -> None:
+def test_embeddings_and_state_round_trip(store: Store) -> None:
     store.add_articles([make_article("e1", "T", "x")], {})
     vector = np.arange(4, dtype=np.float32)
     store.save_embeddings("m", {"e1": vector})
     assert np.array_equal(store.embeddings(["e1", "nope"], "m")["e1"], vector)
     assert store.embeddings(["e1"], "other") == {}
+    exact = np.random.default_rng(1).normal(size=384).astype(np.float32) * 1e-3  # every bit must survive
+    store.save_embeddings("m", {"e1": exact})
+    assert store.embeddings(["e1"], "m")["e1"].tobytes() == exact.tobytes()
+    store.save_text_vectors("m", {"h1": exact, "h2": vector})
+    store.save_text_vectors("m", {"h1": vector})  # a cached vector is kept, not replaced
+    found = store.text_vectors(["h1", "h2", "h3"], "m")
+    assert found.keys() == {"h1", "h2"} and found["h1"].tobytes() == exact.tobytes()
     store.set_state("clusterer", b"\x00\x01")
     assert store.get_state("clusterer") == b"\x00\x01"
     assert store.get_state("missing") is None
 
 
-def test_analysis_tables_round_trip(store: SQLiteStore) -> None:
+def test_analysis_tables_round_trip(store: Store) -> None:
     store.add_articles([make_article("a1", "T", "Putin said"), make_article("a2", "T2", "Путин")], {})
     assert store.count_pending() == 2
     entity = Entity("E1", "Vladimir Putin", "PER", (Alias("Putin", "en", 1), Alias("Путин", "ru", 1)), 2)
@@ -199,15 +245,15 @@ def test_analysis_tables_round_trip(store: SQLiteStore) -> None:
     assert {a.event_id for a in store.articles()} == {"ev2"}
 
 
-def test_a_failed_apply_writes_nothing(store: SQLiteStore) -> None:
+def test_a_failed_apply_writes_nothing(store: Store) -> None:
     store.add_articles([make_article("a1", "T", "x")], {})
     bad = Mention("missing-article", "x", 0, 1, "LOC", "x", "E1")  # violates the foreign key
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         store.apply(BatchPlan(analysed=("a1",), entities=(Entity("E1", "X", "LOC"),), mentions=(bad,)))
     assert store.entities() == [] and store.count_pending() == 1
 
 
-def test_merge_cycles_do_not_hang(store: SQLiteStore) -> None:
+def test_merge_cycles_do_not_hang(store: Store) -> None:
     store.add_merges({"a": "b"})
     store.add_merges({"b": "a"})
     assert store.resolve_event("a") in {"a", "b"}

@@ -162,13 +162,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsloom",
         description="Turn news articles in any language into events, stories, entities and claims.",
-        epilog=f"The store is a SQLite file: --db FILE, else $NEWSLOOM_DB, else ./{DEFAULT_DB}.",
+        epilog=f"The store is a SQLite file or a postgresql:// URL: --db, else $NEWSLOOM_DB, else ./{DEFAULT_DB}.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, spec in COMMANDS.items():
         child = sub.add_parser(name, help=spec.help, description=spec.help)
         if spec.store != "none":
-            child.add_argument("--db", help=f"SQLite store file (default: $NEWSLOOM_DB or ./{DEFAULT_DB})")
+            child.add_argument(
+                "--db",
+                help=f"SQLite store file or postgresql:// URL (default: $NEWSLOOM_DB or ./{DEFAULT_DB})",
+            )
         spec.arguments(child)
     return parser
 

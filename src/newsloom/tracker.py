@@ -257,14 +257,19 @@ class Tracker:
         ``embedder`` is passed in so a server loads the model once; its name picks the stored vectors.
         Near-duplicates share their original's vector and are not stored separately, so they are not listed.
         """
-        articles = {a.id: a for a in self.store.articles()}
-        vectors = self.store.embeddings(list(articles), embedder.name)
-        if not vectors or not query.strip():
+        if not query.strip():
             return []
-        ids = list(vectors)
-        scores = np.stack([vectors[i] for i in ids]) @ embedder.embed([query])[0]
-        best = np.argsort(-scores)[:limit]
-        return [(articles[ids[i]], float(scores[i])) for i in best]
+        vector = np.asarray(embedder.embed([query])[0], dtype=np.float32)
+        # The store ranks (exact in SQLite, pgvector HNSW in PostgreSQL); the cosines of the few found are
+        # computed here so both backends report the same score.
+        found = self.store.semantic_search(vector, limit, model=embedder.name)
+        vectors = self.store.embeddings([a.id for a in found], embedder.name)
+        unit = vector / (float(np.linalg.norm(vector)) or 1.0)
+        return [
+            (a, float(vectors[a.id] @ unit / (float(np.linalg.norm(vectors[a.id])) or 1.0)))
+            for a in found
+            if a.id in vectors
+        ]
 
     def rejections(self) -> list[Rejected]:
         return self.store.rejections()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -24,6 +23,12 @@ from ..models import (
 
 if TYPE_CHECKING:
     from ..stages.stories import EventProfile
+
+
+class Row(Protocol):
+    """A result row read by column name: ``sqlite3.Row`` or a psycopg ``dict_row``."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -91,7 +96,7 @@ def article_row(article: Article, ingested_at: str) -> dict[str, Any]:
     }
 
 
-def article_from_row(row: sqlite3.Row, removed: tuple[RemovedLine, ...] = ()) -> Article:
+def article_from_row(row: Row, removed: tuple[RemovedLine, ...] = ()) -> Article:
     return Article(
         id=row["id"],
         source=row["source"],
@@ -110,7 +115,7 @@ def article_from_row(row: sqlite3.Row, removed: tuple[RemovedLine, ...] = ()) ->
     )
 
 
-def entity_from_row(row: sqlite3.Row) -> Entity:
+def entity_from_row(row: Row) -> Entity:
     aliases = tuple(Alias(a["text"], a["language"], a["count"]) for a in json.loads(row["aliases"]))
     return Entity(row["id"], row["name"], row["type"], aliases, row["mention_count"])
 
@@ -122,7 +127,7 @@ def aliases_to_json(entity: Entity) -> str:
     )
 
 
-def event_from_row(row: sqlite3.Row, article_ids: tuple[str, ...]) -> Event:
+def event_from_row(row: Row, article_ids: tuple[str, ...]) -> Event:
     return Event(
         id=row["id"],
         title=row["title"],
@@ -137,11 +142,11 @@ def event_from_row(row: sqlite3.Row, article_ids: tuple[str, ...]) -> Event:
     )
 
 
-def story_from_row(row: sqlite3.Row) -> Story:
+def story_from_row(row: Row) -> Story:
     return Story(row["id"], row["title"], tuple(json.loads(row["event_ids"])), row["summary"])
 
 
-def claim_from_row(row: sqlite3.Row) -> Claim:
+def claim_from_row(row: Row) -> Claim:
     return Claim(
         id=row["id"],
         article_id=row["article_id"],
@@ -181,7 +186,7 @@ def profile_values(p: EventProfile) -> tuple[Any, ...]:
             p.end.isoformat() if p.end else None, p.size)  # fmt: skip
 
 
-def profile_from_row(row: sqlite3.Row) -> EventProfile:
+def profile_from_row(row: Row) -> EventProfile:
     from ..stages.stories import EventProfile
 
     return EventProfile(row["event_id"], np.frombuffer(row["centroid"], dtype=np.float32),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from ..engine.protocol import StoreView
+from ..engine.protocol import StoreView, Vector
 
 if TYPE_CHECKING:
     from ..engine.plan import BatchPlan
@@ -80,6 +80,10 @@ class Store(StoreView, Protocol):
     def removed_lines(self, article_id: str) -> tuple[RemovedLine, ...]: ...
 
     def search(self, query: str, limit: int = 20) -> list[Article]: ...
+
+    def semantic_search(
+        self, vector: Vector, limit: int = 20, *, model: str | None = None
+    ) -> list[Article]: ...
 
     def rejections(self) -> list[Rejected]: ...
 

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import NotFound, StoreError
+from ..errors import InputError, NotFound, StoreError
 from ..models import Article, Claim, Entity, Event, Mention, Rejected, RemovedLine, Story
 from ..text import fold
 from . import codec
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .sqlite_analysis import SQLiteAnalysis, chunks
 
+SEMANTIC_CHUNK = 10_000  # embeddings scored per step of exact semantic search (15 MB at 384 dims)
 BUSY_TIMEOUT_S = 60.0  # how long a writer waits for another writer's transaction (one batch) to finish
 _QUERY_TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -31,6 +32,24 @@ def _where(conditions: Sequence[tuple[str, object]]) -> tuple[str, list[object]]
     """`` WHERE a AND b`` for the conditions whose value is given (``None`` or empty skips one), with arguments."""
     used = [(sql, value) for sql, value in conditions if value]
     return (" WHERE " + " AND ".join(sql for sql, _ in used) if used else ""), [value for _, value in used]
+
+
+def _top_cosine(chunks: Iterable[list[tuple[int, bytes]]], query: np.ndarray, limit: int) -> list[int]:
+    """Keys of the ``limit`` (key, float32 vector) rows nearest ``query`` by cosine, nearest first."""
+    query = query / np.linalg.norm(query)
+    best_keys: list[int] = []
+    best_scores = np.zeros(0, dtype=np.float32)
+    for rows in chunks:
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+        norms = np.linalg.norm(matrix, axis=1)
+        # einsum, not BLAS: a matrix-vector product this small gains nothing from BLAS threads, which on a busy
+        # machine cost 100x (measured 24 ms against 0.5 ms for 2,000 x 384).
+        dots = np.einsum("ij,j->i", matrix, query)
+        scores = np.concatenate([best_scores, np.where(norms > 0, dots / np.maximum(norms, 1e-12), -2.0)])
+        keys = best_keys + [r[0] for r in rows]
+        keep = np.argsort(-scores, kind="stable")[:limit]
+        best_keys, best_scores = [keys[i] for i in keep], scores[keep].astype(np.float32)
+    return best_keys
 
 
 def _now() -> str:
@@ -267,6 +286,35 @@ class SQLiteStore(SQLiteAnalysis):
             (match, limit),
         ).fetchall()
         return [codec.article_from_row(r) for r in rows]
+
+    def semantic_search(
+        self, vector: np.ndarray, limit: int = 20, *, model: str | None = None
+    ) -> list[Article]:
+        """Articles whose stored embedding is nearest ``vector`` by cosine, nearest first (exact search).
+
+        Embeddings are read ``SEMANTIC_CHUNK`` rows at a time and only the best ``limit`` are kept between
+        chunks, so memory stays bounded whatever the store's size; the cost grows with the number of vectors.
+        """
+        query = np.asarray(vector, dtype=np.float32).ravel()
+        if not query.size or not np.isfinite(query).all() or not np.any(query):
+            raise InputError("semantic search needs a non-zero, finite query vector")
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples: a Row object per vector is measurable at this volume
+        # rowid and vector only, in table order: an ORDER BY would copy every vector through SQLite's sorter.
+        where = "length(vector) = ?" + (" AND model = ?" if model is not None else "")
+        cursor.execute(
+            f"SELECT rowid, vector FROM embeddings WHERE {where}",
+            [query.size * 4, *([model] if model is not None else [])],
+        )
+        best = _top_cosine(iter(lambda: cursor.fetchmany(SEMANTIC_CHUNK), []), query, max(int(limit), 0))
+        if not best:
+            return []
+        rows = self.db.execute(
+            f"SELECT rowid, article_id FROM embeddings WHERE rowid IN ({','.join('?' * len(best))})", best
+        ).fetchall()
+        ids = dict(rows)
+        found = {a.id: a for a in self.articles(ids=list(ids.values()))}
+        return [found[ids[r]] for r in best if r in ids and ids[r] in found]
 
     def signatures(self, *, after: int = 0) -> Iterator[tuple[str, bytes]]:
         """Duplicate-detection signatures in arrival order (of articles after arrival number ``after``), to build
