@@ -45,9 +45,11 @@ def home(
 ) -> Response:
     with bench.reader() as tracker:
         stories = {s.id: s for s in tracker.stories()}
+        # Without filters the store pages the newest events itself (no read of every event and article).
+        unfiltered = not language and since is None and until is None
         events = [
             e
-            for e in tracker.events()
+            for e in (tracker.events(limit=HOME_EVENTS, newest_first=True) if unfiltered else tracker.events())
             if e.merged_into is None
             and (not language or language in e.languages)
             and event_in_dates(e, since, until)
