@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from conftest import make_article
+from newsloom.engine.plan import BatchPlan
 from newsloom.models import Alias, Claim, Entity, Event, Mention, RemovedLine, Story
 from newsloom.store import SQLiteStore
 
@@ -53,13 +54,10 @@ def build_store(path: Path) -> Path:
             3,
         )
         hostile = Entity("Ehostile01", '<script>alert("e")</script>', "ORG", (Alias("<b>x</b>", "en", 1),), 1)
-        store.replace_entities(
-            [putin, hostile],
-            [
-                Mention(en.id, "Vladimir Putin", 0, 14, "PER", "putin", putin.id),
-                Mention(pl.id, "Władimir Putin", 0, 14, "PER", "putin", putin.id),
-                Mention(bad.id, "Click", 0, 5, "ORG", "click", hostile.id),
-            ],
+        mentions = (
+            Mention(en.id, "Vladimir Putin", 0, 14, "PER", "putin", putin.id),
+            Mention(pl.id, "Władimir Putin", 0, 14, "PER", "putin", putin.id),
+            Mention(bad.id, "Click", 0, 5, "ORG", "click", hostile.id),
         )
         event = Event(
             "ev-1",
@@ -73,29 +71,37 @@ def build_store(path: Path) -> Path:
             titles={"en": "Putin visits Pyongyang", "pl": "Putin w Pjongjangu"},
         )
         odd = Event("ev-2", HOSTILE_TITLE, dt.date(2024, 7, 1), dt.date(2024, 7, 1), (bad.id,), ("en",), 1)
-        store.replace_events([event, odd], [Story("st-1", "Russia and North Korea", ("ev-1",))])
-        store.update_articles(
-            {en.id: {"event_id": "ev-1"}, pl.id: {"event_id": "ev-1"}, bad.id: {"event_id": "ev-2"}}
-        )
-        store.add_merges({"ev-old": "ev-1"})
         quote_start = EN_TEXT.index("We will")
-        store.replace_claims(
-            [
-                Claim(
-                    "cl-1",
-                    en.id,
-                    "ev-1",
-                    "Vladimir Putin",
-                    putin.id,
-                    "We will sign a treaty",
-                    "assert",
-                    "direct",
-                    quote_start,
-                    quote_start + 21,
-                ),
-                Claim(
-                    "cl-2", bad.id, "ev-2", HOSTILE_TITLE, None, HOSTILE_TEXT[:60], "deny", "direct", 0, 60
-                ),
-            ]
+        claims = (
+            Claim(
+                "cl-1",
+                en.id,
+                "ev-1",
+                "Vladimir Putin",
+                putin.id,
+                "We will sign a treaty",
+                "assert",
+                "direct",
+                quote_start,
+                quote_start + 21,
+            ),
+            Claim("cl-2", bad.id, "ev-2", HOSTILE_TITLE, None, HOSTILE_TEXT[:60], "deny", "direct", 0, 60),
+        )
+        # An old event id merged into ev-1 first, then the analysis of all three articles, as the engine writes it.
+        store.apply(BatchPlan(merges={"ev-old": "ev-1"}))
+        store.apply(
+            BatchPlan(
+                analysed=(en.id, pl.id, bad.id),
+                article_updates={
+                    en.id: {"event_id": "ev-1"},
+                    pl.id: {"event_id": "ev-1"},
+                    bad.id: {"event_id": "ev-2"},
+                },
+                mentions=mentions,
+                entities=(putin, hostile),
+                events=(event, odd),
+                stories=(Story("st-1", "Russia and North Korea", ("ev-1",)),),
+                claims=claims,
+            )
         )
     return path
