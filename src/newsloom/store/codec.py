@@ -22,6 +22,7 @@ from ..models import (
 )
 
 if TYPE_CHECKING:
+    from ..stages.cluster import EventState
     from ..stages.stories import EventProfile
 
 
@@ -192,3 +193,12 @@ def profile_from_row(row: Row) -> EventProfile:
     return EventProfile(row["event_id"], np.frombuffer(row["centroid"], dtype=np.float32),
                         frozenset(json.loads(row["entities"])), tuple(json.loads(row["key_terms"])),
                         _date(row["start"]), _date(row["end"]), row["size"])  # fmt: skip
+
+
+def event_state_from_row(r: Row) -> EventState:
+    """One ``cluster_events`` row as the clusterer's :class:`~newsloom.stages.cluster.EventState`."""
+    from ..stages.cluster import EventState
+
+    return EventState(r["id"], r["pool"], r["size"], bytes(r["vec_sum"]), json.loads(r["terms"]),
+                      json.loads(r["entities"]), json.loads(r["languages"]), _date(r["first"]), _date(r["last"]),
+                      r["seen"], r["language"], r["archived_rank"])  # fmt: skip

@@ -128,28 +128,12 @@ class SQLiteAnalysis:
     # ---- clusterer ----------------------------------------------------------------------------------------------
 
     def cluster_state(self) -> ClusterState | None:
-        from ..stages.cluster import ClusterState, EventState
+        from ..stages.cluster import ClusterState
 
         meta, df = self.get_state(CLUSTER_META), self.get_state(CLUSTER_DF)
         if meta is None or df is None:
             return None
-        events = tuple(
-            EventState(
-                r["id"],
-                r["pool"],
-                r["size"],
-                bytes(r["vec_sum"]),
-                json.loads(r["terms"]),
-                json.loads(r["entities"]),
-                json.loads(r["languages"]),
-                codec.date_or_none(r["first"]),
-                codec.date_or_none(r["last"]),
-                r["seen"],
-                r["language"],
-                r["archived_rank"],
-            )
-            for r in self.db.execute("SELECT * FROM cluster_events")
-        )
+        events = tuple(codec.event_state_from_row(r) for r in self.db.execute("SELECT * FROM cluster_events"))
         return ClusterState(json.loads(meta), zlib.decompress(df), events)
 
     def _save_cluster(self, state: ClusterState) -> None:

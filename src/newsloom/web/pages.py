@@ -49,7 +49,9 @@ def home(
         unfiltered = not language and since is None and until is None
         events = [
             e
-            for e in (tracker.events(limit=HOME_EVENTS, newest_first=True) if unfiltered else tracker.events())
+            for e in (
+                tracker.events(limit=HOME_EVENTS, newest_first=True) if unfiltered else tracker.events()
+            )
             if e.merged_into is None
             and (not language or language in e.languages)
             and event_in_dates(e, since, until)

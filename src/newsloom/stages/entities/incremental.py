@@ -38,6 +38,7 @@ from newsloom.stages.entities.linking import (
     _form,
     _sim,
     forms_match,
+    gazetteer_entry,
 )
 
 FORMS_COMPARED = 4  # a name must match an entity's earliest forms (as the whole-store linker checks)
@@ -202,11 +203,7 @@ class _BatchLinker:
         return [linked or "" for linked in ids]
 
     def _gazetteer_entry(self, m: Mention) -> GazEntry | None:
-        lang = self.language.get(m.article_id, "und")
-        entry = self.gaz.lookup(m.text, lang)
-        if entry is None and m.type == "LOC":
-            entry = self.gaz.demonym(m.text, lang)
-        return entry if entry is not None and entry.type == m.type else None
+        return gazetteer_entry(self.gaz, m, self.language.get(m.article_id, "und"))
 
     def _name(self, m: Mention, etype: EntityType, key: str) -> str:
         known = self.by_key.get((etype, key))

@@ -139,6 +139,14 @@ def _form(key: str, neutral: str) -> Form:
     return tuple((t,) if t == n else (t, n) for t, n in zip(toks, alts, strict=True))
 
 
+def gazetteer_entry(gazetteer: Gazetteer, m: Mention, lang: str) -> GazEntry | None:
+    """The gazetteer entry a mention names (a demonym counts for a place), when its type agrees."""
+    entry = gazetteer.lookup(m.text, lang)
+    if entry is None and m.type == "LOC":
+        entry = gazetteer.demonym(m.text, lang)
+    return entry if entry is not None and entry.type == m.type else None
+
+
 def _blocks(etype: EntityType, form: Form) -> set[tuple[EntityType, str]]:
     """Candidate buckets: first letter of the loose first and last tokens (any alternative)."""
     return {(etype, loose(t)[:1]) for tok in (form[0], form[-1]) for t in tok}
@@ -196,11 +204,7 @@ class _Linker:
         ]
 
     def _gazetteer_entry(self, m: Mention) -> GazEntry | None:
-        lang = self.lang.get(m.article_id, "und")
-        entry = self.gaz.lookup(m.text, lang)
-        if entry is None and m.type == "LOC":
-            entry = self.gaz.demonym(m.text, lang)
-        return entry if entry is not None and entry.type == m.type else None
+        return gazetteer_entry(self.gaz, m, self.lang.get(m.article_id, "und"))
 
     def _gaz_cluster(self, entry: GazEntry) -> int:
         if entry.id not in self.by_gaz:
