@@ -209,3 +209,36 @@ def test_any_json_nesting_is_a_document_or_a_rejection(depth: int, opener: str, 
     items = list(read_inputs(["-"], stdin=io.BytesIO(payload.encode())))
     assert items and all(isinstance(item, RawDocument | Rejected) for item in items)
     assert len(items) == (2 if as_lines else 1)
+
+
+def test_a_document_over_its_time_budget_is_rejected_and_the_next_one_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    import newsloom.pipeline as pipeline_module
+    from newsloom.config import Settings
+    from newsloom.models import RawDocument, Rejected
+    from newsloom.pipeline import Pipeline, time_budget
+
+    real = pipeline_module.clean
+
+    def slow_on_trap(doc: RawDocument):  # type: ignore[no-untyped-def]
+        if "trap" in doc.content:
+            while True:  # a pathological input keeping a parser busy
+                time.sleep(0.01)
+        return real(doc)
+
+    monkeypatch.setattr(pipeline_module, "clean", slow_on_trap)
+    pipe = Pipeline(Settings(max_seconds=0.3))
+    good_doc = RawDocument("s", "ok.txt", "Powódź w Kłodzku\n\nWoda opadła w niedzielę rano.\n", "text")
+    with time_budget(0):  # first use loads dictionaries: not part of the measured documents
+        Pipeline(Settings()).process(good_doc)
+    started = time.perf_counter()
+    slow = pipe.process(RawDocument("s", "trap.txt", "Title\n\ntrap " * 20, "text"))
+    assert isinstance(slow, Rejected) and "longer than 0.3 s" in slow.reason
+    assert time.perf_counter() - started < 3
+    good = pipe.process(
+        RawDocument("s", "ok.txt", "Powódź w Kłodzku\n\nWoda opadła w niedzielę rano.\n", "text")
+    )
+    assert not isinstance(good, Rejected)

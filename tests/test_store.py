@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 
@@ -292,3 +293,17 @@ def test_a_store_in_a_read_only_folder_can_be_read(tmp_path: Path) -> None:
             assert store.count_articles() == 1
     finally:
         folder.chmod(0o755)
+
+
+def test_a_busy_store_waits_then_names_the_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsloom.store.sqlite as sqlite_store
+    from newsloom.errors import StoreBusy
+
+    path = tmp_path / "busy.db"
+    with open_store(path) as first, first.transaction():  # the first writer takes the lock, notes itself
+        monkeypatch.setattr(sqlite_store, "BUSY_TIMEOUT_S", 0.2)
+        with open_store(path) as second, pytest.raises(StoreBusy, match=f"process {os.getpid()}"):
+            second.add_articles([make_article("a1", "T", "x")], {})
+    with open_store(path) as store:  # once the first writer is done, writing works
+        store.add_articles([make_article("a1", "T", "x")], {})
+        assert store.count_articles() == 1

@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import sqlite3
 
-from .errors import InputError, NewsloomError
+from .errors import InputError, NewsloomError, StoreBusy
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
@@ -51,6 +51,8 @@ def _shorten(text: str) -> str:
 
 def describe(exc: BaseException, db: str) -> tuple[int, str]:
     """The exit code and the ``<what>: <why>`` message for an error that ended a command."""
+    if isinstance(exc, StoreBusy):  # the store waited, and says who holds the lock
+        return EXIT_BUSY, _shorten(f"{exc}; run again when it has finished")
     cause = exc.__cause__ if isinstance(exc, NewsloomError) else exc  # the store wraps SQLite's errors
     if isinstance(cause, sqlite3.OperationalError) and _is_busy(cause):
         return EXIT_BUSY, (

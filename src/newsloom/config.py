@@ -39,6 +39,7 @@ class Settings:
     max_chars: int = 2_000_000  # one document longer than this after decoding is rejected
     max_tags: int = 100_000  # one HTML document with more tags than this is rejected
     max_text_chars: int = 300_000  # an article whose extracted text is longer than this is rejected
+    max_seconds: float = 60.0  # one document taking longer than this to clean, identify and date is rejected
     follow_links: bool = False  # follow symbolic links out of an input folder
     batch_size: int = 200  # articles per store transaction
     language_min_confidence: float = 0.5  # below this the language is "und"
@@ -61,6 +62,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "max_chars": (1, 2**40),
     "max_tags": (1, 2**40),
     "max_text_chars": (1, 2**40),
+    "max_seconds": (0.001, 86_400.0),
     "batch_size": (1, 1_000_000),
     "language_min_confidence": (0.0, 1.0),
     "dedup_threshold": (0.0, 1.0),

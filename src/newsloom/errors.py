@@ -30,3 +30,7 @@ class MissingExtra(NewsloomError):
         super().__init__(f"{package} is not installed: pip install 'newsloom[{extra}]'")
         self.package = package
         self.extra = extra
+
+
+class StoreBusy(StoreError):
+    """Another process held the store's write lock for longer than the wait; the message says who, if known."""

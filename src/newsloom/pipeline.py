@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from .config import Settings
@@ -43,6 +46,36 @@ class StageFailed(Exception):
         self.rejected = rejected
 
 
+class Overtime(BaseException):
+    """Raised inside a document's processing when its time budget runs out (a BaseException, so that the
+    stages' own ``except Exception`` cannot swallow it)."""
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise :class:`Overtime` in the block after ``seconds`` (an interval timer; main thread only).
+
+    Python code is interrupted at once; a long call inside a C extension (lxml parsing) is interrupted when it
+    returns, which the size budgets (``max_chars``, ``max_tags``) keep short. Outside the main thread (a web
+    server's worker) only the size budgets apply.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or seconds <= 0:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise Overtime()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _run(stage: str, origin: str, call: Callable[[], T]) -> T:
     # A stage that fails on one article must never stop the batch or drop the article silently.
     try:
@@ -68,7 +101,23 @@ class Pipeline:
         return self._langid
 
     def process(self, doc: RawDocument) -> Article | Rejected:
-        """Clean, identify the language and date one document; a ``Rejected`` says which stage failed and why."""
+        """Clean, identify the language and date one document; a ``Rejected`` says which stage failed and why.
+
+        A document that takes longer than ``max_seconds`` is rejected (see :func:`time_budget`).
+        """
+        _ = self.langid  # loading the identifier is the pipeline's cost, not this document's
+        try:
+            with time_budget(self.settings.max_seconds):
+                return self._process(doc)
+        except Overtime:
+            return Rejected(
+                doc.origin,
+                "ingest",
+                f"took longer than {self.settings.max_seconds:g} s to clean, identify and date; skipped "
+                "(raise max_seconds to accept it)",
+            )
+
+    def _process(self, doc: RawDocument) -> Article | Rejected:
         limits = self.settings
         too_big = over_budget(doc, max_chars=limits.max_chars, max_tags=limits.max_tags)
         if too_big is not None:

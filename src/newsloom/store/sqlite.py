@@ -6,17 +6,20 @@ nothing that was committed and leaves no partial article.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import re
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError, NotFound, StoreError
+from ..errors import InputError, NotFound, StoreBusy, StoreError
 from ..models import Article, Claim, Entity, Event, Mention, Rejected, RemovedLine, Story
 from ..text import fold
 from . import codec
@@ -50,6 +53,31 @@ def _top_cosine(chunks: Iterable[list[tuple[int, bytes]]], query: np.ndarray, li
         keep = np.argsort(-scores, kind="stable")[:limit]
         best_keys, best_scores = [keys[i] for i in keep], scores[keep].astype(np.float32)
     return best_keys
+
+
+def _note_writer(path: str) -> None:
+    """Say who holds the write lock, for a writer that has to wait (best effort: a read-only folder skips it)."""
+    if path == ":memory:":
+        return
+    note = {"pid": os.getpid(), "command": " ".join(sys.argv[:3])[:200], "since": _now()}
+    with contextlib.suppress(OSError):
+        Path(f"{path}-writer").write_text(json.dumps(note), encoding="utf-8")
+
+
+def _holder(path: str) -> str:
+    """Who last took the write lock of the store at ``path``, in words."""
+    try:
+        note = json.loads(Path(f"{path}-writer").read_text(encoding="utf-8"))
+        pid = int(note["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "another process holds its write lock"
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return f"another process holds its write lock (the last writer noted, pid {pid}, has ended)"
+    except PermissionError:
+        pass
+    return f"process {pid} ({note.get('command', '?')}) holds its write lock since {note.get('since', '?')}"
 
 
 def _now() -> str:
@@ -166,8 +194,20 @@ class SQLiteStore(SQLiteAnalysis):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All writes inside commit together or roll back together."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """All writes inside commit together or roll back together.
+
+        A second writer waits up to ``BUSY_TIMEOUT_S`` for the lock, then fails with :class:`StoreBusy` naming
+        the process that holds it (each writer notes itself in ``<store>-writer`` when it takes the lock).
+        """
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                raise StoreBusy(
+                    f"{self.path}: busy for {BUSY_TIMEOUT_S:.0f} s: {_holder(self.path)}"
+                ) from exc
+            raise
+        _note_writer(self.path)
         try:
             yield
         except BaseException:
