@@ -242,3 +242,15 @@ def test_a_document_over_its_time_budget_is_rejected_and_the_next_one_goes_on(
         RawDocument("s", "ok.txt", "Powódź w Kłodzku\n\nWoda opadła w niedzielę rano.\n", "text")
     )
     assert not isinstance(good, Rejected)
+
+
+def test_many_rejected_records_of_one_input_are_summarised() -> None:
+    from newsloom.models import Rejected
+    from newsloom.tracker import summarised
+
+    many = [Rejected(f"big.jsonl:{i}", "clean", "empty text") for i in range(1, 1001)]
+    other = [Rejected("feed.xml#2", "language", "und")]
+    out = summarised(many + other, per_input=20)
+    assert len(out) == 22
+    assert out[-1].origin == "big.jsonl" and "980 more" in out[-1].reason and "980 at clean" in out[-1].reason
+    assert other[0] in out

@@ -24,7 +24,7 @@ from .pipeline import Pipeline
 from .progress import Progress, Silent
 from .stages.dedup import Deduper
 from .stages.embed import Embedder
-from .stages.ingest import read_inputs
+from .stages.ingest import DEFAULT_MAX_LISTED, read_inputs
 from .store import open_store
 from .store.protocol import Store
 
@@ -77,6 +77,36 @@ class EntityProfile:
     articles: tuple[Article, ...]
     events: tuple[Event, ...]
     timeline: tuple[tuple[str, int], ...]
+
+
+def _input_of(origin: str) -> str:
+    """The input a record came from: ``a.jsonl:12`` and ``feed.xml#3`` -> the file."""
+    head = origin.split("#", 1)[0]
+    name, _, line = head.rpartition(":")
+    return name if name and line.isdigit() else head
+
+
+def summarised(rejected: Sequence[Rejected], per_input: int = DEFAULT_MAX_LISTED) -> list[Rejected]:
+    """At most ``per_input`` rejections listed per input, then one that counts the rest by stage (a file of
+    100,000 bad records makes a readable report and a small store, and nothing goes unmentioned)."""
+    listed: Counter[str] = Counter()
+    unlisted: dict[str, Counter[str]] = {}
+    out = []
+    for item in rejected:
+        source = _input_of(item.origin)
+        if listed[source] < per_input:
+            listed[source] += 1
+            out.append(item)
+        else:
+            unlisted.setdefault(source, Counter())[item.stage] += 1
+    for source, stages in unlisted.items():
+        counts = ", ".join(f"{n} at {stage}" for stage, n in stages.most_common())
+        out.append(
+            Rejected(
+                source, "summary", f"{sum(stages.values())} more rejected record(s) in this input ({counts})"
+            )
+        )
+    return out
 
 
 @dataclass
@@ -189,6 +219,7 @@ class Tracker:
                 added += self._flush(batch)
                 batch = _Batch()
         added += self._flush(batch)
+        rejected = summarised(rejected)
         if rejected:
             self.store.add_rejections(rejected)
         notes: tuple[str, ...] = ()
