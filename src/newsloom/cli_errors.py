@@ -7,7 +7,7 @@ Exit codes (documented in ``docs/cli.md``):
 1     done, but some inputs were rejected (each is listed on stderr and by ``newsloom rejections``)
 2     could not run: bad arguments or settings, a file that cannot be read or written, an unusable store
 3     internal error: a bug in newsloom (``NEWSLOOM_DEBUG=1`` shows the traceback)
-75    the store is busy: another process held its write lock for longer than the wait; run again later
+75    the store is busy: another process held its write lock for longer than the wait (60 s); run again later
 130   interrupted (Ctrl-C); everything committed before is kept
 ====  ==========================================================================================
 
