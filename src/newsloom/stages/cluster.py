@@ -90,7 +90,7 @@ class _Event:
         self.terms.update(s.terms)
         if len(self.terms) > 2 * PROFILE_TERMS:
             self.terms = Counter(dict(self.terms.most_common(PROFILE_TERMS)))
-        self.entities.update(s.entities)
+        self.entities.update(sorted(s.entities))  # sorted: a set's order follows the hash seed
         self.languages[s.language] += 1
         if s.date is not None:
             self.first = s.date if self.first is None else min(self.first, s.date)

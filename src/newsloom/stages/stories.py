@@ -81,13 +81,19 @@ def profile_from(
     sets = list(entity_sets)
     counts: Counter[str] = Counter(e for s in sets for e in s)
     need = 2 if len(sets) > 1 else 1
-    main = frozenset(e for e, c in counts.most_common(top) if c >= need)
+    main = frozenset(e for e, c in _most_common(counts, top) if c >= need)
     terms: Counter[str] = Counter(t for ts in term_lists for t in set(ts))
     known = sorted(d for d in dates if d is not None)
     centroid = vectors.mean(axis=0)
     centroid = (centroid / (np.linalg.norm(centroid) or 1.0)).astype(np.float32)
-    return EventProfile(event_id, centroid, main, tuple(t for t, _ in terms.most_common(40)),
+    return EventProfile(event_id, centroid, main, tuple(t for t, _ in _most_common(terms, 40)),
                         known[0] if known else None, known[-1] if known else None, len(sets))  # fmt: skip
+
+
+def _most_common(counts: Counter[str], n: int) -> list[tuple[str, int]]:
+    """``Counter.most_common`` with ties broken by the key: the counts come from sets, whose order changes
+    with Python's hash seed, and a story must not depend on it."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:n]
 
 
 def link_score(a: EventProfile, b: EventProfile, rule: StoryRule = StoryRule()) -> float:
@@ -170,18 +176,20 @@ def attach_stories(
     current = dict(story_of)
     changed: dict[str, str] = {}
     pool = {p.event_id: p for p in candidates}
-    pool.update({p.event_id: p for p in touched})
-    for ev in _order(touched):
+    ordered = _order(touched)
+    for ev in ordered:
         if ev.event_id in current:
+            pool[ev.event_id] = ev
             continue
         best, best_score = None, rule.min_score
+        # As in link_stories: a touched event meets the stored ones and the touched ones before it in time,
+        # so one batch of everything links as the whole-store pass does.
         for other in _order(list(pool.values())):
-            if other.event_id == ev.event_id:
-                continue
             first, second = _order([other, ev])
             score = link_score(first, second, rule)
             if score >= best_score:
                 best, best_score = other, score
+        pool[ev.event_id] = ev
         if best is None:
             continue
         story = current.get(best.event_id) or story_id_for(_order([best, ev])[0].event_id)
