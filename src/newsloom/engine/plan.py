@@ -14,17 +14,20 @@ import dataclasses
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from ..models import Article, Claim, Entity, Event, Mention, Story
 from ..stages.cluster import Clusterer, ClusterState
-from ..stages.entities.incremental import BatchLink, NameRow
+from ..stages.entities.incremental import BatchLink, NameRow, lookups
 from ..stages.stories import EventProfile
 from .models import Models
 from .protocol import StoreView
+
+if TYPE_CHECKING:
+    from ..stages.entities import Corrections
 
 T = TypeVar("T")
 Vector = npt.NDArray[np.float32]
@@ -90,14 +93,16 @@ def plan_batch(store: StoreView, models: Models, clusterer: Clusterer, batch: Se
 
     ctx = _Context(store, models, clusterer, list(batch))
     raw = _extract_mentions(ctx)
-    first_pass = _link(ctx, raw, {}, {})
+    # Both linking passes see the same mentions: the index rows and corrections are read once.
+    known, corrections = store.name_rows(lookups(raw)), store.corrections()
+    first_pass = _link(ctx, raw, known, corrections, {}, {})
     vectors = _embed_articles(ctx)
     event_of, merges = _assign(ctx, vectors, first_pass)
     touched = sorted(set(event_of.values()) | set(merges.values()))
     stored_members = store.articles(event_ids=[*touched, *merges]) if touched else []
     stored_mentions = _by_article(store.mentions(article_ids=[a.id for a in stored_members]))
-    group_people = _people_by_event(stored_members, stored_mentions, merges, store)
-    link = _link(ctx, raw, event_of, group_people)
+    group_people = _people_by_event(stored_members, stored_mentions, merges)
+    link = _link(ctx, raw, known, corrections, event_of, group_people)
     new_mentions = _by_article(link.mentions)
     all_mentions = {**stored_mentions, **new_mentions}
 
@@ -160,12 +165,13 @@ def _extract_mentions(ctx: _Context) -> list[Mention]:
 def _link(
     ctx: _Context,
     mentions: Sequence[Mention],
+    known: Sequence[NameRow],
+    corrections: Corrections,
     event_of: Mapping[str, str],
     group_people: Mapping[str, set[str]],
 ) -> BatchLink:
-    from ..stages.entities.incremental import link_batch, lookups
+    from ..stages.entities.incremental import link_batch
 
-    known = ctx.store.name_rows(lookups(mentions))
     return link_batch(
         mentions,
         known=known,
@@ -173,7 +179,7 @@ def _link(
         gazetteer=ctx.models.gazetteer,
         article_group=dict(event_of),
         group_people=group_people,
-        corrections=ctx.store.corrections(),
+        corrections=corrections,
     )
 
 
@@ -181,7 +187,6 @@ def _people_by_event(
     stored: Sequence[Article],
     mentions: Mapping[str, Sequence[Mention]],
     merges: Mapping[str, str],
-    store: StoreView,
 ) -> dict[str, set[str]]:
     """Multi-word person entities each touched event's stored articles name (for bare surnames)."""
     multi = {
@@ -234,11 +239,8 @@ def _assign(
     from ..stages.similarity import make_signal
 
     linked = _by_article(link.mentions)
-    outside = [
-        a.duplicate_of
-        for a in ctx.batch
-        if a.duplicate_of and a.duplicate_of not in {b.id for b in ctx.batch}
-    ]
+    in_batch = {a.id for a in ctx.batch}
+    outside = [a.duplicate_of for a in ctx.batch if a.duplicate_of and a.duplicate_of not in in_batch]
     for original, event_id in ctx.store.event_ids_of(outside).items():
         ctx.clusterer.remember(original, event_id)
     event_of: dict[str, str] = {}

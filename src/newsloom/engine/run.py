@@ -44,7 +44,7 @@ def analyze(
     clusterer = Clusterer.from_state(state) if state is not None else Clusterer()
     notes = list(loaded.notes)
     watch = progress or Silent()
-    done = events = 0
+    done = 0
     bar = watch.track(range(pending), "analysis", total=pending, unit="article")
     ticks = iter(bar)
     while True:
@@ -55,7 +55,6 @@ def analyze(
         store.apply(plan)
         notes.extend(plan.problems)
         done += len(batch)
-        events += sum(1 for e in plan.events)
         for _ in batch:
             next(ticks, None)
     for _ in ticks:  # close the bar
