@@ -23,6 +23,7 @@ from ..models import (
 
 if TYPE_CHECKING:
     from ..stages.cluster import EventState
+    from ..stages.entities import AliasRecord
     from ..stages.stories import EventProfile
 
 
@@ -202,3 +203,24 @@ def event_state_from_row(r: Row) -> EventState:
     return EventState(r["id"], r["pool"], r["size"], bytes(r["vec_sum"]), json.loads(r["terms"]),
                       json.loads(r["entities"]), json.loads(r["languages"]), _date(r["first"]), _date(r["last"]),
                       r["seen"], r["language"], r["archived_rank"])  # fmt: skip
+
+
+def alias_record_key(record: AliasRecord) -> str:
+    """The key an imported name record is kept under: its source id, else type and name (a later import of the
+    same key replaces the earlier)."""
+    return record.source_id or f"{record.type}:{record.name}"
+
+
+def alias_record_to_json(record: AliasRecord) -> str:
+    return json.dumps(
+        {"name": record.name, "type": record.type, "variants": [list(v) for v in record.variants],
+         "source_id": record.source_id},
+        ensure_ascii=False,
+    )  # fmt: skip
+
+
+def alias_record_from_json(raw: str | bytes) -> AliasRecord:
+    from ..stages.entities import AliasRecord
+
+    r = json.loads(raw)
+    return AliasRecord(r["name"], r["type"], tuple((v[0], v[1]) for v in r["variants"]), r.get("source_id"))

@@ -332,26 +332,18 @@ class PostgresAnalysis:
             )
 
     def imported_aliases(self) -> list[AliasRecord]:
-        from ..stages.entities import AliasRecord
-
-        out = []
-        for row in self._rows("SELECT record FROM imported_aliases ORDER BY seq"):
-            r = json.loads(row["record"])
-            variants = tuple((v[0], v[1]) for v in r["variants"])
-            out.append(AliasRecord(r["name"], r["type"], variants, r.get("source_id")))
-        return out
+        rows = self._rows("SELECT record FROM imported_aliases ORDER BY seq")
+        return [codec.alias_record_from_json(row["record"]) for row in rows]
 
     def add_imported_aliases(self, records: Sequence[AliasRecord]) -> None:
         """Keep imported names (a later import of the same source id replaces the earlier, and moves last)."""
         with self.transaction():
             for r in records:
-                key = r.source_id or f"{r.type}:{r.name}"
-                record = {"name": r.name, "type": r.type, "variants": [list(v) for v in r.variants],
-                          "source_id": r.source_id}  # fmt: skip
+                key = codec.alias_record_key(r)
                 self.db.execute("DELETE FROM imported_aliases WHERE source_key = %s", (key,))
                 self.db.execute(
                     "INSERT INTO imported_aliases (source_key, record) VALUES (%s, %s)",
-                    (key, json.dumps(record, ensure_ascii=False)),
+                    (key, codec.alias_record_to_json(r)),
                 )
 
     # ---- vectors ------------------------------------------------------------------------------------------------
@@ -545,10 +537,12 @@ class PostgresAnalysis:
             "SET title = excluded.title, event_ids = excluded.event_ids, summary = excluded.summary",
             [(s.id, s.title, json.dumps(list(s.event_ids)), s.summary) for s in plan.stories],
         )
-        # A story left with fewer than two events (its events merged) is no story.
-        cur.execute(
-            "DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM events WHERE story_id IS NOT NULL "
-            "GROUP BY story_id HAVING count(*) >= 2) AND id IN (SELECT story_id FROM events WHERE id = ANY(%s) "
-            "AND story_id IS NOT NULL)",
-            (list(plan.merges.values()),),
-        )
+        # A story left with fewer than two events (its events merged) is no story. Only the survivors' stories
+        # are counted (through the events' story index): no scan of every event per batch.
+        survivors = sorted(set(plan.merges.values()))
+        if survivors:
+            cur.execute(
+                "DELETE FROM stories WHERE id IN (SELECT story_id FROM events WHERE id = ANY(%s) "
+                "AND story_id IS NOT NULL) AND (SELECT count(*) FROM events e WHERE e.story_id = stories.id) < 2",
+                (survivors,),
+            )

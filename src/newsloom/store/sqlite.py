@@ -162,7 +162,7 @@ class SQLiteStore(SQLiteAnalysis):
 
     def _move_state_blobs(self) -> None:
         """Version 1 kept analyst corrections and imported names as JSON blobs: move them into their tables."""
-        from ..stages.entities import AliasRecord, Corrections
+        from ..stages.entities import Corrections
 
         raw = self.get_state("entity_corrections")
         if raw:
@@ -173,13 +173,11 @@ class SQLiteStore(SQLiteAnalysis):
             )
         raw = self.get_state("imported_aliases")
         if raw:
-            for r in json.loads(raw):
-                record = AliasRecord(
-                    r["name"], r["type"], tuple((v[0], v[1]) for v in r["variants"]), r.get("source_id")
-                )
+            for item in json.loads(raw):
+                record = codec.alias_record_from_json(json.dumps(item))
                 self.db.execute(
                     "INSERT OR REPLACE INTO imported_aliases (source_key, record) VALUES (?, ?)",
-                    (record.source_id or f"{record.type}:{record.name}", json.dumps(r, ensure_ascii=False)),
+                    (codec.alias_record_key(record), codec.alias_record_to_json(record)),
                 )
         self.db.execute("DELETE FROM state WHERE name IN ('entity_corrections', 'imported_aliases')")
 

@@ -318,38 +318,15 @@ class SQLiteAnalysis:
         )
 
     def imported_aliases(self) -> list[AliasRecord]:
-        from ..stages.entities import AliasRecord
-
-        out = []
-        for (raw,) in self.db.execute("SELECT record FROM imported_aliases ORDER BY rowid"):
-            r = json.loads(raw)
-            out.append(
-                AliasRecord(
-                    r["name"], r["type"], tuple((v[0], v[1]) for v in r["variants"]), r.get("source_id")
-                )
-            )
-        return out
+        rows = self.db.execute("SELECT record FROM imported_aliases ORDER BY rowid")
+        return [codec.alias_record_from_json(raw) for (raw,) in rows]
 
     def add_imported_aliases(self, records: Sequence[AliasRecord]) -> None:
         """Keep imported names (a later import of the same source id replaces the earlier)."""
         with self.transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO imported_aliases (source_key, record) VALUES (?, ?)",
-                [
-                    (
-                        r.source_id or f"{r.type}:{r.name}",
-                        json.dumps(
-                            {
-                                "name": r.name,
-                                "type": r.type,
-                                "variants": [list(v) for v in r.variants],
-                                "source_id": r.source_id,
-                            },
-                            ensure_ascii=False,
-                        ),
-                    )
-                    for r in records
-                ],
+                [(codec.alias_record_key(r), codec.alias_record_to_json(r)) for r in records],
             )
 
     # ---- vectors ------------------------------------------------------------------------------------------------
@@ -536,10 +513,12 @@ class SQLiteAnalysis:
             "INSERT OR REPLACE INTO stories (id, title, event_ids, summary) VALUES (?, ?, ?, ?)",
             [(s.id, s.title, json.dumps(list(s.event_ids)), s.summary) for s in plan.stories],
         )
-        # A story left with fewer than two events (its events merged) is no story.
-        self.db.execute(
-            "DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM events WHERE story_id IS NOT NULL "
-            "GROUP BY story_id HAVING count(*) >= 2) AND id IN (SELECT story_id FROM events WHERE id IN "
-            f"({_marks(list(plan.merges.values()) or [''])}))",
-            list(plan.merges.values()) or [""],
-        )
+        # A story left with fewer than two events (its events merged) is no story. Only the survivors' stories
+        # are counted (through the events_story index): no scan of every event per batch.
+        survivors = sorted(set(plan.merges.values()))
+        if survivors:
+            self.db.execute(
+                "DELETE FROM stories WHERE id IN (SELECT story_id FROM events WHERE story_id IS NOT NULL AND id IN "
+                f"({_marks(survivors)})) AND (SELECT count(*) FROM events e WHERE e.story_id = stories.id) < 2",
+                survivors,
+            )
