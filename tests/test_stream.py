@@ -90,9 +90,24 @@ def _worker_process(url: str, db: Path) -> subprocess.Popen[bytes]:
     code = (
         "from newsloom.config import Settings; from newsloom.tracker import Tracker; "
         "from newsloom.stream import run_worker; "
-        f"run_worker({url!r}, Tracker(Settings(db={str(db)!r})), batch=4, idle_exit=5)"
+        # A short ack wait: the killed worker's batch in flight comes back to the second worker within the test.
+        f"run_worker({url!r}, Tracker(Settings(db={str(db)!r})), batch=4, idle_exit=15, ack_wait=4)"
     )
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def _wait_for_a_committed_batch(db: Path, worker: subprocess.Popen[bytes], timeout: float = 300) -> None:
+    """Return as soon as the worker has committed (and so acknowledged) its first batch, or has ended."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and worker.poll() is None:
+        if db.exists():
+            try:
+                with SQLiteStore(db, read_only=True) as store:
+                    if store.count_articles() - store.count_pending() > 0:
+                        return
+            except Exception:  # the store is being created by the worker: look again
+                pass
+        time.sleep(0.1)
 
 
 @pytest.mark.slow
@@ -100,7 +115,7 @@ def test_a_killed_worker_loses_and_duplicates_nothing(nats_url: str, tmp_path: P
     publish(nats_url, _demo_documents())
     db = tmp_path / "k.db"
     first = _worker_process(nats_url, db)
-    time.sleep(25)  # mid-stream: models loaded, some batches analysed and acknowledged
+    _wait_for_a_committed_batch(db, first)  # mid-stream: some batches analysed and acknowledged, not all
     assert first.poll() is None, "the worker finished before the kill"
     os.kill(first.pid, signal.SIGKILL)
     first.wait()

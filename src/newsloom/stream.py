@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 STREAM = "NEWSLOOM"
 SUBJECT = "newsloom.documents"
 DURABLE = "newsloom-workers"
-ACK_WAIT_S = 900.0  # a batch is acknowledged after its analysis: give it time before JetStream redelivers
+# A batch is acknowledged after its analysis; unacknowledged messages (a killed worker's batch in flight) are
+# delivered again after this long. Long enough for a batch's analysis, short enough that a restarted worker soon
+# finishes what a killed one left; a batch that takes longer is delivered twice and found already present.
+ACK_WAIT_S = 120.0
 _FIELDS = ("source", "origin", "content", "format", "title", "url", "published", "site", "language")
 
 
@@ -116,13 +119,13 @@ def publish(url: str, items: Iterable[RawDocument | Rejected]) -> PublishReport:
 
 
 async def _work(
-    url: str, tracker: Tracker, batch: int, idle_exit: float | None, limit: int | None
+    url: str, tracker: Tracker, batch: int, idle_exit: float | None, limit: int | None, ack_wait: float
 ) -> WorkerReport:
     from nats.errors import TimeoutError as FetchTimeout
     from nats.js.api import AckPolicy, ConsumerConfig
 
     client, js = await _stream(url)
-    config = ConsumerConfig(durable_name=DURABLE, ack_policy=AckPolicy.EXPLICIT, ack_wait=ACK_WAIT_S)
+    config = ConsumerConfig(durable_name=DURABLE, ack_policy=AckPolicy.EXPLICIT, ack_wait=ack_wait)
     subscription = await js.pull_subscribe(SUBJECT, durable=DURABLE, config=config)
     messages = added = present = 0
     rejected: list[Rejected] = []
@@ -156,10 +159,16 @@ async def _work(
 
 
 def run_worker(
-    url: str, tracker: Tracker, *, batch: int = 50, idle_exit: float | None = None, limit: int | None = None
+    url: str,
+    tracker: Tracker,
+    *,
+    batch: int = 50,
+    idle_exit: float | None = None,
+    limit: int | None = None,
+    ack_wait: float = ACK_WAIT_S,
 ) -> WorkerReport:
     """Consume documents from the stream into ``tracker`` until stopped (or idle for ``idle_exit`` seconds, or
-    after ``limit`` messages)."""
+    after ``limit`` messages); unacknowledged messages come back after ``ack_wait`` seconds."""
     if batch < 1:
         raise InputError("worker batch must be at least 1")
-    return asyncio.run(_work(url, tracker, batch, idle_exit, limit))
+    return asyncio.run(_work(url, tracker, batch, idle_exit, limit, ack_wait))
