@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from .config import Settings, load_settings
 from .errors import BackendError, InputError, MissingExtra, NewsloomError, NotFound, StoreError
@@ -27,6 +28,9 @@ from .models import (
     Story,
     TemporalExpression,
 )
+
+if TYPE_CHECKING:  # type checkers see the real class; at run time __getattr__ below imports it on first use
+    from .tracker import Tracker
 
 __version__ = "0.1.0"
 __all__ = [

@@ -8,13 +8,15 @@ import dataclasses
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from . import render
+from . import __version__, render
 from .cli_errors import EXIT_INTERRUPTED, EXIT_OK, check_ids, describe
-from .cli_registry import COMMANDS, command, progress_bars
+from .cli_registry import COMMANDS, command, listing, progress_bars, write_json
 from .config import DEFAULT_DB, load_settings
-from .errors import MissingExtra, NewsloomError
+from .errors import InputError, MissingExtra, NewsloomError
+from .shapes import article_summary, item_detail, plain, search_result
 from .terminal import safe
 from .tracker import DEMO_CORPUS, IngestReport, Tracker
 
@@ -72,11 +74,13 @@ def _articles_args(p: argparse.ArgumentParser) -> None:
     "List stored articles: id, language, date, duplicate mark, title.",
     _articles_args,
     store="read",
+    json=True,
 )
 def _articles(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    out.write(
-        render.article_table(tracker.articles(language=args.language, event_id=args.event, limit=args.limit))
-    )
+    articles = tracker.articles(language=args.language, event_id=args.event, limit=args.limit)
+    if args.json:
+        return write_json(out, listing(articles, article_summary))
+    out.write(render.article_table(articles))
     return 0
 
 
@@ -86,10 +90,17 @@ def _search_args(p: argparse.ArgumentParser) -> None:
 
 
 @command(
-    "search", "Full-text search over titles and cleaned text, best match first.", _search_args, store="read"
+    "search",
+    "Full-text search over titles and cleaned text, best match first.",
+    _search_args,
+    store="read",
+    json=True,
 )
 def _search(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    out.write(render.article_table(tracker.search(args.query, limit=args.limit)))
+    found = tracker.search(args.query, limit=args.limit)
+    if args.json:
+        return write_json(out, listing(found, lambda a: search_result(a, None)))
+    out.write(render.article_table(found))
     return 0
 
 
@@ -98,14 +109,25 @@ def _search(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     "Show one article (or unique id prefix), event, story, entity or claim in full.",
     lambda p: p.add_argument("id"),
     store="read",
+    json=True,
 )
 def _show(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    out.write(render.item(tracker, tracker.show(args.id)))
+    thing = tracker.show(args.id)
+    if args.json:
+        return write_json(out, item_detail(tracker, thing))
+    out.write(render.item(tracker, thing))
     return 0
 
 
-@command("rejections", "List every input that was rejected, with its origin, stage and reason.", store="read")
+@command(
+    "rejections",
+    "List every input that was rejected, with its origin, stage and reason.",
+    store="read",
+    json=True,
+)
 def _rejections(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    if args.json:
+        return write_json(out, listing(tracker.rejections(), plain))
     for r in tracker.rejections():
         out.write(safe(f"{r.origin}\t{r.stage}\t{r.reason}") + "\n")
     return 0
@@ -158,35 +180,65 @@ def _serve(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     return serve(tracker, host=args.host, port=args.port, out=out)
 
 
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """--db, --config and --version, accepted before the command and after it.
+
+    On a sub-command the defaults are SUPPRESS, so ``newsloom --db x events`` keeps the value given before the
+    command instead of the sub-parser's ``None`` overwriting it.
+    """
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--db",
+        default=default,
+        help=f"SQLite store file or postgresql:// URL (default: $NEWSLOOM_DB or ./{DEFAULT_DB})",
+    )
+    parser.add_argument(
+        "--config",
+        default=default,
+        metavar="FILE",
+        help="settings file (TOML; default: $NEWSLOOM_CONFIG or ./newsloom.toml)",
+    )
+    parser.add_argument("--version", action="version", version=f"newsloom {__version__}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsloom",
         description="Turn news articles in any language into events, stories, entities and claims.",
-        epilog=f"The store is a SQLite file or a postgresql:// URL: --db, else $NEWSLOOM_DB, else ./{DEFAULT_DB}.",
+        epilog=f"The store is a SQLite file or a postgresql:// URL: --db, else $NEWSLOOM_DB, else ./{DEFAULT_DB}. "
+        "--db, --config and --version work before or after the command.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _global_options(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, spec in COMMANDS.items():
         child = sub.add_parser(name, help=spec.help, description=spec.help)
-        if spec.store != "none":
-            child.add_argument(
-                "--db",
-                help=f"SQLite store file or postgresql:// URL (default: $NEWSLOOM_DB or ./{DEFAULT_DB})",
-            )
+        _global_options(child, top=False)
         spec.arguments(child)
+        if spec.json:
+            child.add_argument(
+                "--json", action="store_true", help="print JSON (the HTTP API's shape; see docs/cli.md)"
+            )
     return parser
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Entry point of the ``newsloom`` command; exit codes are listed in :mod:`newsloom.cli_errors`."""
     stream = out or sys.stdout
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # bare `newsloom`: the help, on stdout, as a successful answer (docs/cli.md)
+        parser.print_help(stream)
+        return EXIT_OK
     spec = COMMANDS[args.command]
     use = spec.store_use(args)
     db = getattr(args, "db", None)
     overrides: dict[str, Any] = {"db": db, "follow_links": getattr(args, "follow_links", None)}
     try:
         check_ids(args)
-        settings = load_settings(overrides)
+        config = Path(args.config) if args.config else None
+        if config is not None and not config.is_file():  # named on purpose, so it must be there
+            raise InputError(f"{config}: settings file named by --config does not exist")
+        settings = load_settings(overrides, config_file=config)
         if use == "none":  # evaluation and pair scoring make their own temporary stores
             settings = dataclasses.replace(settings, db=":memory:")
         with Tracker(settings, read_only=use == "read") as tracker:

@@ -9,20 +9,25 @@ from pathlib import Path
 from typing import TextIO
 
 from . import render
-from .cli_registry import command, progress_bars
+from .cli_registry import command, listing, progress_bars, write_json
 from .errors import InputError
+from .shapes import entity_detail, plain
 from .terminal import safe
 from .tracker import Tracker
 
 
-@command("events", "List events: date span, id, title, article count and languages.", store="read")
+@command("events", "List events: date span, id, title, article count and languages.", store="read", json=True)
 def _events(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    if args.json:
+        return write_json(out, listing(tracker.events(), plain))
     out.write(render.event_table(tracker.events()))
     return 0
 
 
-@command("stories", "List stories with their events in time order.", store="read")
+@command("stories", "List stories with their events in time order.", store="read", json=True)
 def _stories(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    if args.json:
+        return write_json(out, listing(tracker.stories(), plain))
     out.write(render.stories_and_events(tracker.stories(), tracker.events()))
     return 0
 
@@ -48,6 +53,7 @@ def _entities_args(p: argparse.ArgumentParser) -> None:
     "'newsloom entities import FILE' extends the gazetteer from a Wikidata JSON extract.",
     _entities_args,
     store=lambda args: "write" if args.action == "import" else "read",
+    json=True,
 )
 def _entities(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     if args.action == "import":
@@ -58,7 +64,10 @@ def _entities(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
         for rejected in report.rejected:
             sys.stderr.write(safe(f"rejected: {rejected.origin}: {rejected.reason}") + "\n")
         return 0 if not report.rejected else 1
-    out.write(render.entity_table(tracker.entities(type=args.type, event_id=args.event)))
+    entities = tracker.entities(type=args.type, event_id=args.event)
+    if args.json:
+        return write_json(out, listing(entities, plain))
+    out.write(render.entity_table(entities))
     return 0
 
 
@@ -67,9 +76,13 @@ def _entities(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     "Show one entity: aliases by language, articles, events and a timeline of mentions.",
     lambda p: p.add_argument("id"),
     store="read",
+    json=True,
 )
 def _entity(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    out.write(render.entity_profile(tracker.entity_profile(args.id)))
+    profile = tracker.entity_profile(args.id)
+    if args.json:
+        return write_json(out, entity_detail(profile))
+    out.write(render.entity_profile(profile))
     return 0
 
 
@@ -110,9 +123,13 @@ def _claims_args(p: argparse.ArgumentParser) -> None:
     "List attributed quotes and claims: stance, speaker, quote, claim group.",
     _claims_args,
     store="read",
+    json=True,
 )
 def _claims(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    out.write(render.claim_table(tracker.claims(event_id=args.event, entity_id=args.entity)))
+    claims = tracker.claims(event_id=args.event, entity_id=args.entity)
+    if args.json:
+        return write_json(out, listing(claims, plain))
+    out.write(render.claim_table(claims))
     return 0
 
 

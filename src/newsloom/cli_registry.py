@@ -7,15 +7,17 @@ a file: a missing store is a clear error), ``"write"`` opens or creates it, ``"n
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import json as jsonlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO, TypeVar
 
 from .progress import Bars, Progress
 
 if TYPE_CHECKING:
     from .tracker import Tracker
 
+T = TypeVar("T")
 Handler = Callable[["Tracker", argparse.Namespace, TextIO], int]
 Arguments = Callable[[argparse.ArgumentParser], object]
 StoreUse = Literal["read", "write", "none"]
@@ -30,6 +32,7 @@ class Command:
     handler: Handler
     arguments: Arguments
     store: StoreRule
+    json: bool = False  # takes --json: prints the API's JSON shape instead of a table
 
     def store_use(self, args: argparse.Namespace) -> StoreUse:
         return self.store(args) if callable(self.store) else self.store
@@ -43,12 +46,18 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def command(
-    name: str, help: str, arguments: Arguments = _no_arguments, *, store: StoreRule = "write"
+    name: str,
+    help: str,
+    arguments: Arguments = _no_arguments,
+    *,
+    store: StoreRule = "write",
+    json: bool = False,
 ) -> Callable[[Handler], Handler]:
-    """Register a sub-command: its help line, its handler, its arguments and how it uses the store."""
+    """Register a sub-command: its help line, its handler, its arguments, how it uses the store and whether it
+    takes ``--json``."""
 
     def register(handler: Handler) -> Handler:
-        COMMANDS[name] = Command(help, handler, arguments, store)
+        COMMANDS[name] = Command(help, handler, arguments, store, json)
         return handler
 
     return register
@@ -57,3 +66,14 @@ def command(
 def progress_bars(stream: TextIO) -> Progress | None:
     # Progress bars only where a person watches; logs and pipes get the summary alone.
     return Bars(stream) if stream.isatty() else None
+
+
+def listing(items: Sequence[T], shape: Callable[[T], Any]) -> dict[str, Any]:
+    """A listing for ``--json``: ``{"items": [...], "total": N}``, each item as the HTTP API shapes it."""
+    return {"items": [shape(item) for item in items], "total": len(items)}
+
+
+def write_json(out: TextIO, value: object) -> int:
+    """``--json`` output: indented UTF-8 JSON (text kept as it is, escaped as JSON escapes it); exit code 0."""
+    out.write(jsonlib.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    return 0
