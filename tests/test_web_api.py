@@ -176,6 +176,7 @@ def test_openapi_documents_every_api_route(client: TestClient) -> None:
         ("GET", "/api/v1/watchlists/{watchlist_id}"),
         ("DELETE", "/api/v1/watchlists/{watchlist_id}"),
         ("GET", "/api/v1/watchlists/{watchlist_id}/feed"),
+        ("POST", "/api/v1/watchlists/{watchlist_id}/seen"),
     }
     assert routes == expected
     docs = (Path(__file__).parents[1] / "docs" / "web.md").read_text(encoding="utf-8")
@@ -205,6 +206,7 @@ WRITES = [
     ("POST", "/api/v1/entities/Eputin0001/split", {"json": {"alias": "Władimir Putin"}}),
     ("POST", "/api/v1/watchlists", {"json": {"name": "Putin", "kind": "entity", "target": "Eputin0001"}}),
     ("DELETE", "/api/v1/watchlists/wl-anything", {}),
+    ("POST", "/api/v1/watchlists/wl-anything/seen", {}),
 ]
 
 

@@ -21,7 +21,7 @@ from .common import (
     json_with_etag,
     page,
 )
-from .shapes import article_detail, article_summary, entity_detail, plain
+from .shapes import article_detail, article_summary, entity_detail, plain, search_result
 
 router = APIRouter(prefix="/api/v1", tags=["read"])
 Text = Annotated[str | None, Query(max_length=200)]
@@ -156,10 +156,16 @@ def list_entities(
 
 
 @router.get(
-    "/entities/{entity_id}", summary="One entity with aliases by language, articles, events, timeline"
+    "/entities/{entity_id}",
+    summary="One entity with aliases by language, articles, events, timeline; an id merged into another "
+    "entity redirects (308) to the entity it became",
+    response_model=None,
 )
 def get_entity(request: Request, bench: Bench, entity_id: str) -> Response:
     with bench.reader() as tracker:
+        current = tracker.entity(entity_id).id  # an id merged away resolves to the entity it became
+        if current != entity_id:
+            return RedirectResponse(request.url_for("get_entity", entity_id=current).path, status_code=308)
         return json_with_etag(request, entity_detail(tracker.entity_profile(entity_id)))
 
 
@@ -207,8 +213,7 @@ def run_search(
 
 
 def search_hit(hit: tuple[Article, float | None]) -> dict[str, Any]:
-    article, score = hit
-    return {**article_summary(article), "score": score}
+    return search_result(*hit)
 
 
 @router.get("/search", summary="Search articles by words (text) or meaning across languages (semantic)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -57,15 +58,54 @@ def page(
     }
 
 
-def json_with_etag(request: Request, payload: Any) -> Response:
-    """A JSON response with an ETag of its body; ``If-None-Match`` with the same tag gets 304 and no body."""
+def store_modified(request: Request) -> float | None:
+    """When the store (or the watchlists beside it) last changed: the newest mtime of its files, or ``None``
+    for a store that is not a file (PostgreSQL), which then gets an ETag alone."""
+    bench: Workbench = request.app.state.workbench
+    files = [bench.path, bench.path.with_name(bench.path.name + "-wal"), request.app.state.watchlists.path]
+    times = [f.stat().st_mtime for f in files if f.is_file()]
+    return max(times) if times and bench.path.is_file() else None
+
+
+def _not_modified_since(request: Request, modified: float) -> bool:
+    since = request.headers.get("if-modified-since")
+    if not since or request.method not in ("GET", "HEAD"):
+        return False
+    try:
+        when = email.utils.parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False  # an unreadable date is ignored, as RFC 9110 says
+    if when.tzinfo is None:
+        return False
+    return int(modified) <= int(when.timestamp())
+
+
+def json_with_etag(request: Request, payload: Any, *, dated: bool = True) -> Response:
+    """A JSON response with an ETag of its body and the store's Last-Modified (``dated=False`` for answers that
+    change without the store changing, such as a job's status).
+
+    ``If-None-Match`` naming the tag gets 304 and no body; without ``If-None-Match``, ``If-Modified-Since`` at or
+    after the store's last change does too (RFC 9110: the tag, being exact, decides when both are sent).
+    """
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return conditional(request, body, "application/json", dated=dated)
+
+
+def conditional(request: Request, body: bytes, media_type: str, *, dated: bool = True) -> Response:
+    """``body`` with its ETag and Last-Modified, or 304 when the client's copy is current (see json_with_etag)."""
     tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
-    wanted = {t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")}
-    if tag in wanted or "*" in wanted:
+    modified = store_modified(request) if dated else None
+    if modified is not None:
+        headers["Last-Modified"] = email.utils.formatdate(modified, usegmt=True)
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        wanted = {t.strip().removeprefix("W/") for t in match.split(",")}
+        if tag in wanted or "*" in wanted:
+            return Response(status_code=304, headers=headers)
+    elif modified is not None and _not_modified_since(request, modified):
         return Response(status_code=304, headers=headers)
-    return Response(content=body, media_type="application/json", headers=headers)
+    return Response(content=body, media_type=media_type, headers=headers)
 
 
 def in_dates(day: dt.date | None, since: dt.date | None, until: dt.date | None) -> bool:

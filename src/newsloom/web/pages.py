@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs
@@ -12,14 +13,18 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..models import Article, Claim, Event, Mention
+from ..errors import InputError, NotFound
+from ..models import Article, Claim, Entity, Event, Mention
+from ..tracker import Tracker
 from .api import run_search
 from .common import Bench, Since, Until, event_in_dates
 from .errors import ApiError
-from .writes import Lists, check_token, matches
+from .watchlists import new_since_seen
+from .writes import Lists, check_token, found_by, matches
 
 router = APIRouter(include_in_schema=False)
 HOME_EVENTS = 100
+TOP_OUTLETS = 15
 
 
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
@@ -89,9 +94,17 @@ def event_page(request: Request, bench: Bench, event_id: str) -> Response:
         entities = tracker.entities(event_id=event.id)
         story = tracker.story(event.story_id) if event.story_id else None
     languages = {a.id: a.language for a in articles}
+    days, langs, counts = coverage(articles)
+    outlets = Counter(a.site or a.source for a in articles).most_common(TOP_OUTLETS)
     return render(
         request,
         "event.html",
+        by_lang=Counter(a.language for a in articles).most_common(),
+        by_outlet=outlets,
+        days=days,
+        languages=langs,
+        counts=counts,
+        timeline=sorted(articles, key=lambda a: (a.published.value is None, a.published.value or 0, a.id)),
         event=event,
         groups=by_language(articles),
         digest=digest,
@@ -140,22 +153,100 @@ def entities_page(
     return render(request, "entities.html", entities=entities, type=type or "")
 
 
+CO_OCCURRING = 15
+CO_OCCURRENCE_ARTICLES = 500  # the newest articles looked at: bounds the work for a very famous entity
+
+
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 def entity_page(request: Request, bench: Bench, entity_id: str) -> Response:
+    return _entity_view(request, bench, entity_id)
+
+
+def _entity_view(
+    request: Request, bench: Bench, entity_id: str, *, error: ApiError | None = None, note: str = ""
+) -> Response:
+    """The entity page; after a failed merge or split it shows the error above the forms, with its status."""
     with bench.reader() as tracker:
-        profile = tracker.entity_profile(entity_id)
+        current = tracker.entity(entity_id).id
+        if current != entity_id and error is None:  # an id merged away: the page of the entity it became
+            return RedirectResponse(request.url_for("entity_page", entity_id=current).path, status_code=308)
+        profile = tracker.entity_profile(current)
         claims = tracker.claims(entity_id=profile.entity.id)
+        together = co_occurring(tracker, profile.entity.id, [a.id for a in profile.articles])
     aliases: dict[str, list[Any]] = defaultdict(list)
     for alias in sorted(profile.entity.aliases, key=lambda a: -a.count):
         aliases[alias.language].append(alias)
-    return render(
+    response = render(
         request,
         "entity.html",
         profile=profile,
         aliases=sorted(aliases.items()),
         claims=claims,
+        together=together,
         peak=max((count for _, count in profile.timeline), default=1),
+        writable=bool(request.app.state.token),
+        error=error,
+        note=note,
     )
+    if error is not None:
+        response.status_code = error.status
+    return response
+
+
+def co_occurring(tracker: Tracker, entity_id: str, article_ids: list[str]) -> list[tuple[Entity, int]]:
+    """Entities mentioned in the same articles, with the number of articles they share, most shared first."""
+    per_article: dict[str, set[str]] = defaultdict(set)
+    for m in tracker.store.mentions(article_ids=article_ids[-CO_OCCURRENCE_ARTICLES:]):
+        if m.entity_id and m.entity_id != entity_id:
+            per_article[m.article_id].add(m.entity_id)
+    shared = Counter(i for ids in per_article.values() for i in ids)
+    return [(tracker.entity(i), n) for i, n in shared.most_common(CO_OCCURRING)]
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """A url-encoded form's fields (the first value of each); the pages' forms carry no files."""
+    return {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+
+
+@router.post("/entities/{entity_id}/merge", response_class=HTMLResponse)
+async def merge_page(request: Request, bench: Bench, entity_id: str) -> Response:
+    """The merge form of the entity page: the same tracker call as ``POST /api/v1/entities/{id}/merge``."""
+    fields = await form_fields(request)
+    into = fields.get("into", "").strip()
+    return _correct(request, bench, entity_id, fields, lambda t: t.merge_entities(entity_id, into), into)
+
+
+@router.post("/entities/{entity_id}/split", response_class=HTMLResponse)
+async def split_page(request: Request, bench: Bench, entity_id: str) -> Response:
+    """The split form of the entity page: the same tracker call as ``POST /api/v1/entities/{id}/split``."""
+    fields = await form_fields(request)
+    alias = fields.get("alias", "").strip()
+    return _correct(request, bench, entity_id, fields, lambda t: t.split_entity(entity_id, alias), entity_id)
+
+
+def _correct(
+    request: Request,
+    bench: Bench,
+    entity_id: str,
+    fields: dict[str, str],
+    work: Callable[[Tracker], tuple[str, ...]],
+    then: str,
+) -> Response:
+    """Run an analyst correction; on success go to the entity ``then`` shows, on failure show why in place."""
+    try:
+        check_token(request, fields.get("token") or None)
+        bench.write(work)
+    except ApiError as exc:
+        return _entity_view(request, bench, entity_id, error=exc)
+    except (NotFound, InputError) as exc:
+        status, code = (404, "not_found") if isinstance(exc, NotFound) else (422, "invalid_input")
+        return _entity_view(request, bench, entity_id, error=ApiError(status, code, str(exc)))
+    try:
+        with bench.reader() as tracker:
+            then = tracker.entity(then).id
+    except NotFound:  # re-linking after a split can give the entity a new id: back to the list then
+        return RedirectResponse(request.url_for("entities_page").path, status_code=303)
+    return RedirectResponse(request.url_for("entity_page", entity_id=then).path, status_code=303)
 
 
 @dataclass(frozen=True)
@@ -232,7 +323,7 @@ def watchlists_page(request: Request, lists: Lists) -> Response:
 @router.post("/watchlists", response_class=HTMLResponse)
 async def add_watchlist_page(request: Request, bench: Bench, lists: Lists) -> Response:
     """The form on entity and search pages: the analyst types the server's token into the form."""
-    fields = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+    fields = await form_fields(request)
     check_token(request, fields.get("token") or None)
     kind = fields.get("kind", "")
     target = fields.get("target", "")
@@ -241,11 +332,23 @@ async def add_watchlist_page(request: Request, bench: Bench, lists: Lists) -> Re
     if kind == "entity":
         with bench.reader() as tracker:
             tracker.entity(target)
-    item = lists.add(fields.get("name") or target, kind, target)  # type: ignore[arg-type]
+    seen = [a.id for a in found_by(bench, kind, target)]  # type: ignore[arg-type]
+    item = lists.add(fields.get("name") or target, kind, target, seen)  # type: ignore[arg-type]
     return RedirectResponse(request.url_for("watchlist_page", watchlist_id=item.id).path, status_code=303)
 
 
 @router.get("/watchlists/{watchlist_id}", response_class=HTMLResponse)
 def watchlist_page(request: Request, bench: Bench, lists: Lists, watchlist_id: str) -> Response:
+    """The watchlist with what is new since the last visit marked; opening it moves the marker (as a feed
+    reader marks what it showed as read), so a reload shows nothing new until new articles arrive."""
     item = lists.get(watchlist_id)
-    return render(request, "watchlist.html", item=item, articles=matches(bench, item))
+    articles = matches(bench, item)
+    new = set(new_since_seen(item, [a.id for a in articles]))
+    lists.mark_seen(item.id, [a.id for a in articles])
+    return render(
+        request,
+        "watchlist.html",
+        item=item,
+        new=[a for a in articles if a.id in new],
+        older=[a for a in articles if a.id not in new],
+    )

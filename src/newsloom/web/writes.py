@@ -14,12 +14,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from ..models import Article
 from ..tracker import IngestReport
-from .common import Bench, json_with_etag
+from .common import Bench, conditional, json_with_etag
 from .errors import ApiError
 from .feed import atom
 from .shapes import article_summary, plain
-from .watchlists import Kind, Watchlist, Watchlists
+from .watchlists import Kind, Watchlist, Watchlists, new_since_seen
 
 router = APIRouter(prefix="/api/v1", tags=["write"])
 
@@ -101,7 +102,7 @@ async def ingest(
 
 @router.get("/ingest/{job_id}", summary="State of a queued ingest, with its report once done", tags=["read"])
 def ingest_job(request: Request, job_id: str) -> Response:
-    return json_with_etag(request, request.app.state.jobs.status(job_id))
+    return json_with_etag(request, request.app.state.jobs.status(job_id), dated=False)
 
 
 class MergeRequest(BaseModel):
@@ -147,7 +148,7 @@ Lists = Annotated[Watchlists, Depends(watchlists)]
 @router.get("/watchlists", summary="Watchlists (no token needed to read)", tags=["read"])
 def list_watchlists(request: Request, lists: Lists) -> Response:
     items = lists.all()
-    return json_with_etag(request, {"items": plain(items), "total": len(items)})
+    return json_with_etag(request, {"items": [watchlist_shape(i) for i in items], "total": len(items)})
 
 
 @router.post("/watchlists", summary="Add a watchlist of an entity or a query", status_code=201)
@@ -157,8 +158,9 @@ def add_watchlist(
     if body.kind == "entity":
         with bench.reader() as tracker:
             tracker.entity(body.target)  # an unknown entity is a 404 before anything is saved
-    item = lists.add(body.name, body.kind, body.target)
-    response = json_with_etag(request, plain(item))
+    seen = [a.id for a in found_by(bench, body.kind, body.target)]  # what it finds today is not "new"
+    item = lists.add(body.name, body.kind, body.target, seen)
+    response = json_with_etag(request, watchlist_shape(item))
     response.status_code = 201
     return response
 
@@ -170,18 +172,42 @@ def add_watchlist(
 )
 def get_watchlist(request: Request, bench: Bench, lists: Lists, watchlist_id: str) -> Response:
     item = lists.get(watchlist_id)
+    articles = matches(bench, item)
+    new = new_since_seen(item, [a.id for a in articles])
     return json_with_etag(
-        request, {**plain(item), "articles": [article_summary(a) for a in matches(bench, item)]}
+        request, {**watchlist_shape(item), "new": new, "articles": [article_summary(a) for a in articles]}
     )
 
 
-def matches(bench: Bench, item: Watchlist) -> list[Any]:
-    """Articles a watchlist follows: those mentioning its entity, or those its query finds."""
+@router.post(
+    "/watchlists/{watchlist_id}/seen",
+    summary="Move the watchlist's last-seen marker to now: what it finds now is no longer new",
+)
+def mark_watchlist_seen(
+    request: Request, bench: Bench, lists: Lists, _: Authorised, watchlist_id: str
+) -> Response:
+    item = lists.get(watchlist_id)
+    marked = lists.mark_seen(item.id, [a.id for a in matches(bench, item)])
+    return json_with_etag(request, watchlist_shape(marked), dated=False)
+
+
+def watchlist_shape(item: Watchlist) -> dict[str, Any]:
+    """A watchlist as JSON: its fields and last visit, without the (long) list of ids seen then."""
+    return {k: v for k, v in plain(item).items() if k != "seen"}
+
+
+def matches(bench: Bench, item: Watchlist) -> list[Article]:
+    """Articles a watchlist follows, newest first."""
+    return found_by(bench, item.kind, item.target)
+
+
+def found_by(bench: Bench, kind: Kind, target: str) -> list[Article]:
+    """Articles mentioning the entity ``target``, or those the query ``target`` finds; newest first."""
     with bench.reader() as tracker:
         found = (
-            list(tracker.entity_profile(item.target).articles)
-            if item.kind == "entity"
-            else tracker.search(item.target, limit=200)
+            list(tracker.entity_profile(target).articles)
+            if kind == "entity"
+            else tracker.search(target, limit=200)
         )
     return sorted(found, key=lambda a: (a.published.value is not None, a.published.value), reverse=True)
 
@@ -196,7 +222,8 @@ def matches(bench: Bench, item: Watchlist) -> list[Any]:
 def watchlist_feed(request: Request, bench: Bench, lists: Lists, watchlist_id: str) -> Response:
     item = lists.get(watchlist_id)
     base = str(request.base_url).rstrip("/")
-    return Response(atom(item, matches(bench, item)[:100], base), media_type="application/atom+xml")
+    feed = atom(item, matches(bench, item)[:100], base).encode("utf-8")
+    return conditional(request, feed, "application/atom+xml")
 
 
 @router.delete("/watchlists/{watchlist_id}", summary="Remove a watchlist", status_code=204)
