@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -95,7 +95,7 @@ def event_page(request: Request, bench: Bench, event_id: str) -> Response:
         story = tracker.story(event.story_id) if event.story_id else None
     languages = {a.id: a.language for a in articles}
     days, langs, counts = coverage(articles)
-    outlets = Counter(a.site or a.source for a in articles).most_common(TOP_OUTLETS)
+    outlets = Counter(outlet(a) for a in articles).most_common(TOP_OUTLETS)
     return render(
         request,
         "event.html",
@@ -132,6 +132,12 @@ def story_page(request: Request, bench: Bench, story_id: str) -> Response:
     return render(
         request, "story.html", story=story, events=events, days=days, languages=languages, counts=counts
     )
+
+
+def outlet(article: Article) -> str:
+    """Who published it: the site's name, else its URL's host; a local file says nothing about its outlet."""
+    host = urlsplit(article.url).hostname if article.url else None
+    return article.site or (host.removeprefix("www.") if host else "unknown outlet")
 
 
 def coverage(articles: list[Article]) -> tuple[list[str], list[str], dict[tuple[str, str], int]]:
