@@ -92,8 +92,12 @@ def test_a_watchlist_shows_what_is_new_since_the_last_visit(client: TestClient, 
     wl = made.json()["id"]
     assert made.json()["seen_at"] is not None
     assert client.get(f"/api/v1/watchlists/{wl}").json()["new"] == [], "what it found when added is not new"
+    assert "new</span>" not in client.get("/watchlists").text
     _add_article(db, "a9new0000009", "Putin meets Kim again")
     assert client.get(f"/api/v1/watchlists/{wl}").json()["new"] == ["a9new0000009"]
+    assert '<span class="badge">1 new</span>' in client.get("/watchlists").text, (
+        "the index counts what is new"
+    )
     page = client.get(f"/watchlists/{wl}").text
     new_part = page[page.index('id="new-h"') : page.index('id="articles-h"')]
     assert "1 new since your last visit" in new_part and "Putin meets Kim again" in new_part

@@ -322,8 +322,12 @@ def search_page(
 
 
 @router.get("/watchlists", response_class=HTMLResponse)
-def watchlists_page(request: Request, lists: Lists) -> Response:
-    return render(request, "watchlists.html", items=lists.all(), writable=bool(request.app.state.token))
+def watchlists_page(request: Request, bench: Bench, lists: Lists) -> Response:
+    items = lists.all()
+    fresh = {i.id: len(new_since_seen(i, [a.id for a in matches(bench, i)])) for i in items}
+    return render(
+        request, "watchlists.html", items=items, fresh=fresh, writable=bool(request.app.state.token)
+    )
 
 
 @router.post("/watchlists", response_class=HTMLResponse)
