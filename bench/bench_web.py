@@ -25,56 +25,106 @@ import uvicorn
 
 from bench._report import write_section
 from bench.corpus import generate
-from newsloom.models import Article, Event, PublicationDate
+from newsloom.engine.plan import BatchPlan
+from newsloom.models import Article, Claim, Entity, Event, Mention, PublicationDate, Story
 from newsloom.store import SQLiteStore
 from newsloom.web import create_app
 
 
-def build(path: Path, n: int) -> tuple[list[str], list[str]]:
-    """Write ``n`` synthetic articles, their events and vectors; returns article and event ids."""
-    synthetic = generate(n, seed=7)
+def _synthetic_articles(n: int) -> tuple[list[Article], dict[str, list[Article]]]:
+    """``n`` synthetic articles with their event ids, and the articles of each event."""
     articles, members = [], {}
-    for i, s in enumerate(synthetic):
+    for i, s in enumerate(generate(n, seed=7)):
         day = dt.date.fromisoformat(s["published"][:10])
-        article_id = f"{i:016x}"
-        articles.append(
-            Article(
-                article_id,
-                s["source"],
-                f"bench:{i}",
-                s["title"],
-                s["text"],
-                s["language"],
-                0.99,
-                PublicationDate(day, "metadata"),
-                site=s["source"],
-                event_id=f"ev-{s['event']}",
+        article = Article(
+            f"{i:016x}",
+            s["source"],
+            f"bench:{i}",
+            s["title"],
+            s["text"],
+            s["language"],
+            0.99,
+            PublicationDate(day, "metadata"),
+            site=s["source"],
+            event_id=f"ev-{s['event']}",
+        )
+        articles.append(article)
+        members.setdefault(f"ev-{s['event']}", []).append(article)
+    return articles, members
+
+
+def _analysis(members: dict[str, list[Article]]) -> BatchPlan:
+    """Events (one story per 5 events), 2,000 entities with two mentions per article, a claim per 4th article."""
+    stories = {}
+    events = []
+    for k, (event_id, group) in enumerate(members.items()):
+        story_id = f"st-{k // 5}"
+        stories.setdefault(story_id, []).append(event_id)
+        days = [a.published.value for a in group if a.published.value]
+        events.append(
+            Event(
+                event_id,
+                group[0].title,
+                min(days),
+                max(days),
+                tuple(a.id for a in group),
+                tuple(sorted({a.language for a in group})),
+                len(group),
+                story_id=story_id,
             )
         )
-        members.setdefault(f"ev-{s['event']}", []).append(articles[-1])
-    events = [
-        Event(
-            event_id,
-            group[0].title,
-            min(a.published.value for a in group if a.published.value),
-            max(a.published.value for a in group if a.published.value),
-            tuple(a.id for a in group),
-            tuple(sorted({a.language for a in group})),
-            len(group),
-        )
-        for event_id, group in members.items()
-    ]
+    articles = [a for group in members.values() for a in group]
+    mentions, claims = [], []
+    for i, a in enumerate(articles):
+        for j in (i % 2000, (i * 7 + 3) % 2000):
+            mentions.append(Mention(a.id, a.title[:8], j, j + 8, "PER", f"k{j}", f"en-{j}"))
+        if i % 4 == 0:
+            claims.append(
+                Claim(
+                    f"cl-{i}",
+                    a.id,
+                    a.event_id,
+                    "Speaker",
+                    f"en-{i % 2000}",
+                    a.title,
+                    "assert",
+                    "direct",
+                    0,
+                    8,
+                )
+            )
+    entities = [Entity(f"en-{j}", f"Person {j}", "PER", mention_count=0) for j in range(2000)]
+    return BatchPlan(
+        mentions=tuple(mentions),
+        entities=tuple(entities),
+        events=tuple(events),
+        stories=tuple(Story(s, s, tuple(ids)) for s, ids in stories.items() if len(ids) > 1),
+        claims=tuple(claims),
+    )
+
+
+def build(path: Path, n: int) -> None:
+    """Write ``n`` synthetic articles, their events, stories, entities, mentions, claims and vectors."""
+    articles, members = _synthetic_articles(n)
     rng = np.random.default_rng(7)
     with SQLiteStore(path) as store:
         for lo in range(0, len(articles), 5000):
             store.add_articles(articles[lo : lo + 5000], {})
-        store.replace_events(events, [])
+        store.apply(_analysis(members))
         for lo in range(0, len(articles), 5000):
             chunk = articles[lo : lo + 5000]
             vectors = rng.standard_normal((len(chunk), 384)).astype(np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
             store.save_embeddings("e5-small-original", {a.id: v for a, v in zip(chunk, vectors, strict=True)})
-    return [a.id for a in articles], [e.id for e in events]
+
+
+def ids_of(path: Path) -> tuple[list[str], list[str]]:
+    """Article and event ids of a built store."""
+    with SQLiteStore(path, read_only=True) as store:
+        return (
+            [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY seq")],
+            [r[0] for r in store.db.execute("SELECT id FROM events ORDER BY id")],
+        )
 
 
 def serve(path: Path) -> tuple[str, uvicorn.Server]:
