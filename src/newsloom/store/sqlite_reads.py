@@ -30,12 +30,11 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 @dataclass(frozen=True)
 class _Vectors:
-    """Unit vectors of one model's stored embeddings, as of embeddings rowid ``mark`` (``count`` rows)."""
+    """Unit vectors of one model's stored embeddings, as of embeddings rowid ``mark``."""
 
     ids: list[str]
     matrix: Vector
     mark: int
-    count: int
     position: dict[str, int]  # row of each article id
 
 
@@ -293,18 +292,21 @@ class SQLiteReads:
         """This model's unit vectors of ``dims`` dimensions: read once, then topped up with the rows added since.
 
         New and replaced embeddings get a new rowid, so rows past ``mark`` are appended (a replaced one
-        overwrites its article's row); a lower count or mark than held means rows were deleted (re-analysis),
-        and the matrix is read again. The answer is always what the table holds now.
+        overwrites its article's row); a lower mark than held means rows were deleted, and the matrix is read
+        again.
         """
-        mark, count = self.db.execute("SELECT coalesce(max(rowid), 0), count(*) FROM embeddings").fetchone()
+        # max(rowid) is one index probe; count(*) would walk the table (20 ms at 100k). Embeddings are only ever
+        # added (an article's text, hence its vector, never changes; rows go only with their article), so a new
+        # rowid past the mark is the change to look for, and a lower mark means the table was emptied.
+        mark = self.db.execute("SELECT coalesce(max(rowid), 0) FROM embeddings").fetchone()[0]
         key = (self._file_key(), model, dims)
         with _SHARED_LOCK:
             held = _SHARED.get(key) if key[0] else None
-        if held is None or count < held.count or mark < held.mark:
-            held = _Vectors([], np.zeros((0, dims), dtype=np.float32), 0, 0, {})
-        if mark > held.mark or count != held.count:
+        if held is None or mark < held.mark:
+            held = _Vectors([], np.zeros((0, dims), dtype=np.float32), 0, {})
+        if mark > held.mark:
             held = self._top_up(held, model, dims)
-            held = _Vectors(held.ids, held.matrix, int(mark), int(count), held.position)
+            held = _Vectors(held.ids, held.matrix, int(mark), held.position)
             if key[0]:
                 with _SHARED_LOCK:
                     _SHARED[key] = held
@@ -341,7 +343,7 @@ class SQLiteReads:
         position.update(
             (article_id, i) for i, article_id in enumerate(ids[len(held.ids) :], start=len(held.ids))
         )
-        return _Vectors(ids, np.concatenate([matrix, fresh[added]]), held.mark, held.count, position)
+        return _Vectors(ids, np.concatenate([matrix, fresh[added]]), held.mark, position)
 
 
 def _event_conditions(
