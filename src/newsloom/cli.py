@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
+import itertools
 import os
 import sys
 from collections.abc import Sequence
@@ -15,6 +17,7 @@ from .cli_errors import EXIT_INTERRUPTED, EXIT_OK, check_ids, describe
 from .cli_registry import COMMANDS, command, progress_bars
 from .config import DEFAULT_DB, load_settings
 from .errors import MissingExtra, NewsloomError
+from .store.paging import ArticleFilter, walk
 from .terminal import safe
 from .tracker import DEMO_CORPUS, IngestReport, Tracker
 
@@ -74,8 +77,12 @@ def _articles_args(p: argparse.ArgumentParser) -> None:
     store="read",
 )
 def _articles(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    filters = ArticleFilter(language=args.language, event_id=args.event)
+    every = walk(functools.partial(tracker.article_page, filters), size=min(max(args.limit or 500, 1), 500))
     out.write(
-        render.article_table(tracker.articles(language=args.language, event_id=args.event, limit=args.limit))
+        render.article_table(
+            list(every if args.limit is None else itertools.islice(every, max(args.limit, 0)))
+        )
     )
     return 0
 

@@ -11,13 +11,14 @@ from typing import TextIO
 from . import render
 from .cli_registry import command, progress_bars
 from .errors import InputError
+from .store.paging import walk
 from .terminal import safe
 from .tracker import Tracker
 
 
 @command("events", "List events: date span, id, title, article count and languages.", store="read")
 def _events(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    out.write(render.event_table(tracker.events()))
+    out.write(render.event_table(list(walk(tracker.event_page))))
     return 0
 
 

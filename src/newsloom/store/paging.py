@@ -11,7 +11,7 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -101,3 +101,19 @@ def page_of(kind: str, rows: Sequence[T], keys: Sequence[Key], limit: int) -> Pa
 
 def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def walk(read: Callable[..., Page[T]], size: int = 500) -> Iterator[T]:
+    """Every item of a listing, read ``size`` at a time by following its cursors (memory stays one page).
+
+    >>> from newsloom.store import open_store
+    >>> list(walk(open_store(":memory:").event_page))
+    []
+    """
+    cursor: str | None = None
+    while True:
+        page = read(limit=size, cursor=cursor)
+        yield from page.items
+        if page.next is None:
+            return
+        cursor = page.next

@@ -201,8 +201,8 @@ MIGRATIONS: tuple[str, ...] = (
     # (= seq), so each serves its filter in arrival order; events by date and entities by rank page by keyset.
     """
     CREATE INDEX IF NOT EXISTS articles_language ON articles(language);
-    CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
-    CREATE INDEX IF NOT EXISTS articles_site ON articles(site);
+    CREATE INDEX IF NOT EXISTS articles_source ON articles(source, published);
+    CREATE INDEX IF NOT EXISTS articles_site ON articles(site, published);
     CREATE INDEX IF NOT EXISTS events_start ON events(start, id);
     CREATE INDEX IF NOT EXISTS entities_rank ON entities(mention_count, id);
     CREATE INDEX IF NOT EXISTS entities_type_rank ON entities(type, mention_count, id);
