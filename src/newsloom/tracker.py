@@ -26,7 +26,7 @@ from .stages.dedup import Deduper
 from .stages.embed import Embedder
 from .stages.ingest import DEFAULT_MAX_LISTED, read_inputs
 from .store import open_store
-from .store.paging import NO_FILTER, ArticleFilter, Page
+from .store.paging import MAX_LIMIT, NO_FILTER, ArticleFilter, Page
 from .store.protocol import Store
 
 if TYPE_CHECKING:
@@ -289,19 +289,11 @@ class Tracker:
         ``embedder`` is passed in so a server loads the model once; its name picks the stored vectors.
         Near-duplicates share their original's vector and are not stored separately, so they are not listed.
         """
-        if not query.strip():
+        if limit <= 0:
             return []
-        vector = np.asarray(embedder.embed([query])[0], dtype=np.float32)
-        # The store ranks (exact in SQLite, pgvector HNSW in PostgreSQL); the cosines of the few found are
-        # computed here so both backends report the same score.
-        found = self.store.semantic_search(vector, limit, model=embedder.name)
-        vectors = self.store.embeddings([a.id for a in found], embedder.name)
-        unit = vector / (float(np.linalg.norm(vector)) or 1.0)
-        return [
-            (a, float(vectors[a.id] @ unit / (float(np.linalg.norm(vectors[a.id])) or 1.0)))
-            for a in found
-            if a.id in vectors
-        ]
+        # The store ranks (exact over a cached matrix in SQLite, pgvector HNSW in PostgreSQL) and reads only the
+        # hits; both report the cosine.
+        return self.semantic_page(query, embedder, limit=min(limit, MAX_LIMIT))
 
     # ---- paged reads: filters and pages in the store's SQL (indexed), for the CLI listings and the HTTP API
 
