@@ -35,6 +35,7 @@ import uvicorn
 
 from bench._report import write_section
 from bench.corpus import generate
+from newsloom.config import Settings
 from newsloom.engine.plan import BatchPlan
 from newsloom.models import Article, Claim, Entity, Event, Mention, PublicationDate, Story
 from newsloom.store import SQLiteStore
@@ -138,17 +139,19 @@ def ids_of(path: Path) -> tuple[list[str], list[str]]:
         )
 
 
-def serve_forever(path: Path, port: int) -> None:
+def serve_forever(path: Path, port: int, embed_threads: int) -> None:
     """The server process: the app over ``path`` on 127.0.0.1:``port``, no access log (as a deployment would)."""
-    uvicorn.run(create_app(path), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    app = create_app(Settings(db=str(path), embed_threads=embed_threads))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
-def start_server(path: Path) -> tuple[str, subprocess.Popen[bytes]]:
+def start_server(path: Path, embed_threads: int) -> tuple[str, subprocess.Popen[bytes]]:
     """Run the server in its own process (the load generator must not share its GIL) and wait until it answers."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "bench.bench_web", "--serve", str(path), "--port", str(port)]
+    command += ["--embed-threads", str(embed_threads)]
     process = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[1])
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
@@ -161,13 +164,16 @@ def start_server(path: Path) -> tuple[str, subprocess.Popen[bytes]]:
     raise RuntimeError("the server did not start")
 
 
-def ingest_forever(path: Path, seconds: float, batch: int = 100) -> None:
+def ingest_forever(path: Path, seconds: float, rate: float, batch: int = 50) -> None:
     """The concurrent ingest: batches of new articles with their event, mentions and vectors, through the
-    store's write methods (the engine's write pattern without the encoder), for ``seconds``; prints the count."""
+    store's write methods (the engine's write pattern without the encoder), ``rate`` articles per second for
+    ``seconds``; prints the count."""
     rng = np.random.default_rng(11)
-    stop, written, k = time.monotonic() + seconds, 0, 0
+    begin = time.monotonic()
+    stop, written, k = begin + seconds, 0, 0
     with SQLiteStore(path) as store:
-        while time.monotonic() < stop:
+        while begin + written / rate < stop:
+            time.sleep(max(0.0, begin + written / rate - time.monotonic()))
             synthetic = generate(batch, seed=100 + k)
             articles = [
                 Article(
@@ -242,6 +248,22 @@ def paced_load(base: str, urls: Sequence[str], rate: float, seconds: float, clie
     return {"rate": len(ms) / elapsed, "failed": failed[0], "p50": pct(ms, 50), "p95": pct(ms, 95)}
 
 
+def encoder_alone(urls: Sequence[str], threads: int) -> list[float]:
+    """Milliseconds to embed each semantic query alone with the server's model and threads: a semantic search
+    is this plus the ranking, so the two are reported side by side."""
+    from newsloom.stages.embed import E5Embedder
+
+    embedder = E5Embedder(threads=threads)
+    queries = [httpx.URL(u).params["q"] for u in urls]
+    embedder.embed(["warm up"])
+    out = []
+    for q in queries:
+        start = time.perf_counter()
+        embedder.embed([q])
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
 def cases(path: Path, requests: int) -> dict[str, list[str]]:
     """The endpoints measured, each with ``requests`` URLs (random ids where the route takes one)."""
     article_ids, event_ids = ids_of(path)
@@ -292,15 +314,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="reads per second of the load phases")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--ingest-rate", type=float, default=20.0, help="articles/s of the concurrent ingest")
+    parser.add_argument("--embed-threads", type=int, default=1, help="threads of the server's query encoder")
     parser.add_argument("--write", action="store_true", help="write the section of BENCHMARKS.md")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--ingest", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
-        return serve_forever(args.serve, args.port)
+        return serve_forever(args.serve, args.port, args.embed_threads)
     if args.ingest:
-        return ingest_forever(args.ingest, args.seconds)
+        return ingest_forever(args.ingest, args.seconds, args.ingest_rate)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         start = time.perf_counter()
@@ -323,7 +347,7 @@ def measure(path: Path, args: argparse.Namespace) -> str:
         counts = store.counts()
         counts["mentions"] = int(store.db.execute("SELECT count(*) FROM mentions").fetchone()[0])
     urls = cases(path, args.requests)
-    base, server = start_server(path)
+    base, server = start_server(path, args.embed_threads)
     try:
         rows = ["| endpoint | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|"]
         with httpx.Client(base_url=base, timeout=120) as client:
@@ -334,6 +358,14 @@ def measure(path: Path, args: argparse.Namespace) -> str:
                 ms = latencies(client, batch)
                 rows.append(f"| `{name}` | {pct(ms, 50):.1f} | {pct(ms, 95):.1f} | {pct(ms, 99):.1f} |")
                 print(rows[-1], flush=True)
+        encoder = encoder_alone(
+            [u for name, b in urls.items() if "semantic" in name for u in b], args.embed_threads
+        )
+        rows.append(
+            f"| query encoder alone, same queries (in the bench process) | {pct(encoder, 50):.1f} | "
+            f"{pct(encoder, 95):.1f} | {pct(encoder, 99):.1f} |"
+        )
+        print(rows[-1], flush=True)
         mixed = [u for name, batch in urls.items() if "semantic" not in name for u in batch[:10]]
         random.Random(3).shuffle(mixed)
         alone = paced_load(base, mixed, args.rate, args.seconds, args.clients)
@@ -359,14 +391,15 @@ def measure(path: Path, args: argparse.Namespace) -> str:
         f"{counts.get('articles', 0)} synthetic articles, {counts.get('events', 0)} events, "
         f"{counts.get('entities', 0)} entities, {counts.get('mentions', 0)} mentions, {counts.get('claims', 0)} "
         "claims, one 384-d vector each, SQLite store. The server runs in its own process on 127.0.0.1 (uvicorn, "
-        f"one process); {args.requests} sequential requests per endpoint after one warm-up search "
+        f"one process, query encoder on {args.embed_threads} thread(s)); {args.requests} sequential requests per "
+        "endpoint after one warm-up search "
         f"({warm_s:.1f} s: the model and the vector matrix are loaded once per process).\n\n"
         + "\n".join(rows)
         + f"\n\nPaced load of {args.rate:.0f} reads/s ({args.clients} client threads, every list and detail route "
         f"above but semantic search, {args.seconds:.0f} s each):\n\n"
         "| phase | reads/s served | errors | p50 ms | p95 ms |\n|---|---|---|---|---|\n"
         f"| reads alone | {alone['rate']:.0f} | {alone['failed']:.0f} | {alone['p50']:.1f} | {alone['p95']:.1f} |\n"
-        f"| during a concurrent ingest ({written} articles written, {written / args.seconds:.0f}/s) | "
+        f"| during a concurrent ingest ({written} articles written, {written / args.seconds:.0f}/s in batches of 50) | "
         f"{during['rate']:.0f} | {during['failed']:.0f} | {during['p50']:.1f} | {during['p95']:.1f} |\n"
     )
 
