@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import shutil
 import socket
@@ -217,6 +218,12 @@ def pct(values: list[float], q: float) -> float:
     )
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def paced_load(base: str, urls: Sequence[str], rate: float, seconds: float, clients: int) -> dict[str, float]:
     """Send ``rate`` requests per second for ``seconds`` from ``clients`` threads (each request at its scheduled
     time, or at once if the client is late; at most ``clients`` in flight), and measure what was served."""
@@ -368,7 +375,9 @@ def measure(path: Path, args: argparse.Namespace) -> str:
         print(rows[-1], flush=True)
         mixed = [u for name, batch in urls.items() if "semantic" not in name for u in batch[:10]]
         random.Random(3).shuffle(mixed)
+        cpu = cpu_seconds(server.pid)
         alone = paced_load(base, mixed, args.rate, args.seconds, args.clients)
+        alone["cpu_ms"] = (cpu_seconds(server.pid) - cpu) * 1000 / (alone["rate"] * args.seconds)
         print("alone", alone, flush=True)
         command = [
             sys.executable,
@@ -380,7 +389,9 @@ def measure(path: Path, args: argparse.Namespace) -> str:
             str(args.seconds),
         ]
         writer = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE)
+        cpu = cpu_seconds(server.pid)
         during = paced_load(base, mixed, args.rate, args.seconds, args.clients)
+        during["cpu_ms"] = (cpu_seconds(server.pid) - cpu) * 1000 / (during["rate"] * args.seconds)
         written = int((writer.communicate()[0] or b"0").split()[-1])
         print("during ingest", during, written, flush=True)
     finally:
@@ -397,10 +408,12 @@ def measure(path: Path, args: argparse.Namespace) -> str:
         + "\n".join(rows)
         + f"\n\nPaced load of {args.rate:.0f} reads/s ({args.clients} client threads, every list and detail route "
         f"above but semantic search, {args.seconds:.0f} s each):\n\n"
-        "| phase | reads/s served | errors | p50 ms | p95 ms |\n|---|---|---|---|---|\n"
-        f"| reads alone | {alone['rate']:.0f} | {alone['failed']:.0f} | {alone['p50']:.1f} | {alone['p95']:.1f} |\n"
+        "| phase | reads/s served | errors | p50 ms | p95 ms | server CPU ms per read |\n|---|---|---|---|---|---|\n"
+        f"| reads alone | {alone['rate']:.0f} | {alone['failed']:.0f} | {alone['p50']:.1f} | {alone['p95']:.1f} | "
+        f"{alone['cpu_ms']:.1f} |\n"
         f"| during a concurrent ingest ({written} articles written, {written / args.seconds:.0f}/s in batches of 50) | "
-        f"{during['rate']:.0f} | {during['failed']:.0f} | {during['p50']:.1f} | {during['p95']:.1f} |\n"
+        f"{during['rate']:.0f} | {during['failed']:.0f} | {during['p50']:.1f} | {during['p95']:.1f} | "
+        f"{during['cpu_ms']:.1f} |\n"
     )
 
 
