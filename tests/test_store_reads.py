@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -15,6 +16,7 @@ from conftest import make_article
 from newsloom.engine.plan import BatchPlan
 from newsloom.errors import InputError, NotFound
 from newsloom.models import Article, Claim, Entity, Event, Mention, Story
+from newsloom.store import SQLiteStore
 from newsloom.store.paging import ArticleFilter, Page, encode_cursor
 from newsloom.store.protocol import Store
 
@@ -291,3 +293,24 @@ def test_semantic_search_ranks_filters_and_sees_new_vectors(filled: Store) -> No
     assert again[0] == ARTICLES[13].id and again[-1] == ranked[0] and len(again) == 13
     with pytest.raises(InputError, match="non-zero"):
         filled.semantic_page(np.zeros(8, dtype=np.float32), model="m", limit=5)
+
+
+def test_the_vector_matrix_is_shared_per_file_and_sees_other_writers(tmp_path: Path) -> None:
+    """A server opens one SQLite store per thread: they share one matrix, which follows every writer's rows."""
+    path = tmp_path / "v.db"
+    rng = np.random.default_rng(5)
+    with SQLiteStore(path) as writer, SQLiteStore(path) as reader:
+        writer.add_articles([make_article(f"s{i}", "T", "x") for i in range(4)], {})
+        vectors = {f"s{i}": rng.normal(size=8).astype(np.float32) for i in range(3)}
+        writer.save_embeddings("m", vectors)
+        assert len(reader.semantic_page(vectors["s0"], model="m", limit=10)) == 3
+        writer.save_embeddings("m", {"s3": vectors["s0"] * 5})
+        hits = reader.semantic_page(vectors["s0"], model="m", limit=2)
+        assert {a.id for a, _ in hits} == {"s0", "s3"} and hits[0][1] == pytest.approx(1.0, abs=1e-5)
+    path.unlink()
+    with SQLiteStore(path) as fresh:  # a new file at the same path is another store, not the cached one
+        fresh.add_articles([make_article(f"n{i}", "T", "x") for i in range(6)], {})
+        fresh.save_embeddings("m", {f"n{i}": vectors["s1"] * (i + 1) for i in range(6)})  # past the old mark
+        assert {a.id for a, _ in fresh.semantic_page(vectors["s0"], model="m", limit=10)} == {
+            f"n{i}" for i in range(6)
+        }

@@ -36,6 +36,7 @@ class _Vectors:
     matrix: Vector
     mark: int
     position: dict[str, int]  # row of each article id
+    first: str | None  # article id of the table's first row when read
 
 
 # A server opens one store per thread: the vectors are shared between the store objects of one file so they
@@ -311,15 +312,19 @@ class SQLiteReads:
         # max(rowid) is one index probe; count(*) would walk the table (20 ms at 100k). Embeddings are only ever
         # added (an article's text, hence its vector, never changes; rows go only with their article), so a new
         # rowid past the mark is the change to look for, and a lower mark means the table was emptied.
-        mark = self.db.execute("SELECT coalesce(max(rowid), 0) FROM embeddings").fetchone()[0]
+        # The first row's article tells a file made anew at the same path (and inode) from the one held.
+        mark, first = self.db.execute(
+            "SELECT coalesce(max(rowid), 0), (SELECT article_id FROM embeddings ORDER BY rowid LIMIT 1) "
+            "FROM embeddings"
+        ).fetchone()
         key = (self._file_key(), model, dims)
         with _SHARED_LOCK:
             held = _SHARED.get(key) if key[0] else None
-        if held is None or mark < held.mark:
-            held = _Vectors([], np.zeros((0, dims), dtype=np.float32), 0, {})
+        if held is None or mark < held.mark or first != held.first:
+            held = _Vectors([], np.zeros((0, dims), dtype=np.float32), 0, {}, first)
         if mark > held.mark:
             held = self._top_up(held, model, dims)
-            held = _Vectors(held.ids, held.matrix, int(mark), held.position)
+            held = _Vectors(held.ids, held.matrix, int(mark), held.position, first)
             if key[0]:
                 with _SHARED_LOCK:
                     _SHARED[key] = held
@@ -356,7 +361,7 @@ class SQLiteReads:
         position.update(
             (article_id, i) for i, article_id in enumerate(ids[len(held.ids) :], start=len(held.ids))
         )
-        return _Vectors(ids, np.concatenate([matrix, fresh[added]]), held.mark, position)
+        return _Vectors(ids, np.concatenate([matrix, fresh[added]]), held.mark, position, held.first)
 
 
 def _event_conditions(
