@@ -106,7 +106,7 @@ def test_internal_error_is_one_line_and_debug_shows_the_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr("newsloom.tracker.Tracker.events", broken)
+    monkeypatch.setattr("newsloom.tracker.Tracker.event_page", broken)
     code, _ = run("events", "--db", db)
     line = _one_error_line(capsys.readouterr().err)
     assert code == EXIT_INTERNAL and "ZeroDivisionError: boom" in line

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
+import itertools
 import os
 import sys
 from collections.abc import Sequence
@@ -17,6 +19,7 @@ from .cli_registry import COMMANDS, command, listing, progress_bars, write_json
 from .config import DEFAULT_DB, load_settings
 from .errors import InputError, MissingExtra, NewsloomError
 from .shapes import article_summary, item_detail, plain, search_result
+from .store.paging import ArticleFilter, walk
 from .terminal import safe
 from .tracker import DEMO_CORPUS, IngestReport, Tracker
 
@@ -77,7 +80,9 @@ def _articles_args(p: argparse.ArgumentParser) -> None:
     json=True,
 )
 def _articles(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
-    articles = tracker.articles(language=args.language, event_id=args.event, limit=args.limit)
+    filters = ArticleFilter(language=args.language, event_id=args.event)
+    every = walk(functools.partial(tracker.article_page, filters), size=min(max(args.limit or 500, 1), 500))
+    articles = list(every if args.limit is None else itertools.islice(every, max(args.limit, 0)))
     if args.json:
         return write_json(out, listing(articles, article_summary))
     out.write(render.article_table(articles))

@@ -12,15 +12,17 @@ from . import render
 from .cli_registry import command, listing, progress_bars, write_json
 from .errors import InputError
 from .shapes import entity_detail, plain
+from .store.paging import walk
 from .terminal import safe
 from .tracker import Tracker
 
 
 @command("events", "List events: date span, id, title, article count and languages.", store="read", json=True)
 def _events(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    events = list(walk(tracker.event_page))
     if args.json:
-        return write_json(out, listing(tracker.events(), plain))
-    out.write(render.event_table(tracker.events()))
+        return write_json(out, listing(events, plain))
+    out.write(render.event_table(events))
     return 0
 
 

@@ -26,6 +26,7 @@ from .stages.dedup import Deduper
 from .stages.embed import Embedder
 from .stages.ingest import DEFAULT_MAX_LISTED, read_inputs
 from .store import open_store
+from .store.paging import MAX_LIMIT, NO_FILTER, ArticleFilter, Page
 from .store.protocol import Store
 
 if TYPE_CHECKING:
@@ -288,19 +289,106 @@ class Tracker:
         ``embedder`` is passed in so a server loads the model once; its name picks the stored vectors.
         Near-duplicates share their original's vector and are not stored separately, so they are not listed.
         """
+        if limit <= 0:
+            return []
+        # The store ranks (exact over a cached matrix in SQLite, pgvector HNSW in PostgreSQL) and reads only the
+        # hits; both report the cosine.
+        return self.semantic_page(query, embedder, limit=min(limit, MAX_LIMIT))
+
+    # ---- paged reads: filters and pages in the store's SQL (indexed), for the CLI listings and the HTTP API
+
+    def article_page(
+        self, filters: ArticleFilter = NO_FILTER, *, limit: int, cursor: str | None = None, offset: int = 0
+    ) -> Page[Article]:
+        """One page of stored articles in arrival order; an old (merged) event id finds the event it became.
+
+        >>> tracker.article_page(ArticleFilter(language="pl"), limit=20).items  # doctest: +SKIP
+        """
+        if filters.event_id:
+            filters = dataclasses.replace(filters, event_id=self.store.resolve_event(filters.event_id))
+        return self.store.article_page(filters, limit=limit, cursor=cursor, offset=offset)
+
+    def event_page(
+        self,
+        *,
+        limit: int,
+        cursor: str | None = None,
+        offset: int = 0,
+        story_id: str | None = None,
+        language: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> Page[Event]:
+        """One page of events by date (undated last); ``since``/``until`` keep those whose span overlaps."""
+        return self.store.event_page(
+            limit=limit,
+            cursor=cursor,
+            offset=offset,
+            story_id=story_id,
+            language=language,
+            since=since,
+            until=until,
+        )
+
+    def story_page(self, *, limit: int, cursor: str | None = None, offset: int = 0) -> Page[Story]:
+        return self.store.story_page(limit=limit, cursor=cursor, offset=offset)
+
+    def entity_page(
+        self,
+        *,
+        limit: int,
+        cursor: str | None = None,
+        offset: int = 0,
+        type: str | None = None,
+        event_id: str | None = None,
+    ) -> Page[Entity]:
+        """One page of entities, most mentioned first."""
+        if event_id:
+            event_id = self.store.resolve_event(event_id)
+        return self.store.entity_page(limit=limit, cursor=cursor, offset=offset, type=type, event_id=event_id)
+
+    def claim_page(
+        self,
+        *,
+        limit: int,
+        cursor: str | None = None,
+        offset: int = 0,
+        event_id: str | None = None,
+        entity_id: str | None = None,
+        article_id: str | None = None,
+    ) -> Page[Claim]:
+        """One page of claims by id, of an event, a speaker entity and/or an article."""
+        if event_id:
+            event_id = self.store.resolve_event(event_id)
+        return self.store.claim_page(
+            limit=limit,
+            cursor=cursor,
+            offset=offset,
+            event_id=event_id,
+            entity_id=entity_id,
+            article_id=article_id,
+        )
+
+    def search_page(
+        self, query: str, filters: ArticleFilter = NO_FILTER, *, limit: int, offset: int = 0
+    ) -> list[Article]:
+        """Full-text matches that pass ``filters``, best first."""
+        return self.store.search_page(query, filters, limit=limit, offset=offset)
+
+    def semantic_page(
+        self,
+        query: str,
+        embedder: Embedder,
+        filters: ArticleFilter = NO_FILTER,
+        *,
+        limit: int,
+        offset: int = 0,
+    ) -> list[tuple[Article, float]]:
+        """Articles nearest ``query`` in meaning that pass ``filters``, with their cosine, best first."""
         if not query.strip():
             return []
         vector = np.asarray(embedder.embed([query])[0], dtype=np.float32)
-        # The store ranks (exact in SQLite, pgvector HNSW in PostgreSQL); the cosines of the few found are
-        # computed here so both backends report the same score.
-        found = self.store.semantic_search(vector, limit, model=embedder.name)
-        vectors = self.store.embeddings([a.id for a in found], embedder.name)
-        unit = vector / (float(np.linalg.norm(vector)) or 1.0)
-        return [
-            (a, float(vectors[a.id] @ unit / (float(np.linalg.norm(vectors[a.id])) or 1.0)))
-            for a in found
-            if a.id in vectors
-        ]
+        return self.store.semantic_page(vector, filters, model=embedder.name, limit=limit, offset=offset)
 
     def rejections(self) -> list[Rejected]:
         return self.store.rejections()

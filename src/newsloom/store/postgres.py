@@ -9,6 +9,7 @@ transaction-level advisory lock, so two writers on one database serialise (the s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -24,6 +25,7 @@ from ..models import Article, Claim, Entity, Event, Mention, Rejected, RemovedLi
 from ..text import fold
 from . import codec
 from .postgres_analysis import PostgresAnalysis, register_vector
+from .postgres_reads import PostgresReads
 from .postgres_schema import EXTENSIONS, MIGRATIONS, SCHEMA_VERSION, SEMANTIC_INDEX_EXPR, SEMANTIC_INDEX_WHERE
 
 if TYPE_CHECKING:
@@ -87,7 +89,7 @@ def _connect(url: str) -> psycopg.Connection[dict[str, Any]]:
         raise StoreError(f"{redact(url)}: cannot connect to PostgreSQL: {exc}".strip()) from exc
 
 
-class PostgresStore(PostgresAnalysis):
+class PostgresStore(PostgresReads, PostgresAnalysis):
     """Articles and everything derived from them in one PostgreSQL database (with pgvector).
 
     >>> store = PostgresStore("postgresql://localhost/news")  # doctest: +SKIP
@@ -254,15 +256,13 @@ class PostgresStore(PostgresAnalysis):
 
     def article(self, article_id: str) -> Article:
         """One article with its removed lines; ``NotFound`` if absent. A unique id prefix is accepted."""
-        rows = self.db.execute(
-            "SELECT * FROM articles WHERE id = %s OR starts_with(id, %s) ORDER BY id = %s DESC LIMIT 2",
-            (article_id, article_id, article_id),
-        ).fetchall()
-        if not rows or (len(rows) > 1 and rows[0]["id"] != article_id):
-            raise NotFound(
-                f"no article {article_id!r}" if not rows else f"article id {article_id!r} is ambiguous"
-            )
-        return codec.article_from_row(rows[0], self.removed_lines(rows[0]["id"]))
+        try:
+            found = self.find_article(article_id)  # the exact id first; a prefix only when that misses
+        except InputError as exc:
+            raise NotFound(str(exc)) from exc
+        if found is None:
+            raise NotFound(f"no article {article_id!r}")
+        return dataclasses.replace(found, removed=self.removed_lines(found.id))
 
     def removed_lines(self, article_id: str) -> tuple[RemovedLine, ...]:
         rows = self.db.execute(

@@ -201,6 +201,20 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (hash, model)
     );
     """,
+    # 2: indexes of the paged read paths (store/postgres_reads.py): each filter in arrival order, events by
+    # date and entities by rank for keyset pages, and id prefixes (text_pattern_ops serves LIKE 'abc%').
+    """
+    CREATE INDEX IF NOT EXISTS articles_language_seq ON articles(language, seq);
+    CREATE INDEX IF NOT EXISTS articles_event_seq ON articles(event_id, seq);
+    CREATE INDEX IF NOT EXISTS articles_source_seq ON articles(source, seq);
+    CREATE INDEX IF NOT EXISTS articles_site_seq ON articles(site, seq);
+    CREATE INDEX IF NOT EXISTS articles_id_prefix ON articles(id text_pattern_ops);
+    CREATE INDEX IF NOT EXISTS events_start ON events(start COLLATE "C", id COLLATE "C");
+    CREATE INDEX IF NOT EXISTS entities_rank ON entities(mention_count, id COLLATE "C");
+    CREATE INDEX IF NOT EXISTS entities_type_rank ON entities(type, mention_count, id COLLATE "C");
+    CREATE INDEX IF NOT EXISTS stories_id ON stories(id COLLATE "C");
+    CREATE INDEX IF NOT EXISTS claims_id ON claims(id COLLATE "C");
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,6 +7,7 @@ the CLI and the HTTP API. Every backend passes the same store test suite.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from ..models import Article, Claim, Entity, Event, Mention, Rejected, RemovedLine, Story
     from ..stages.cluster import ClusterState
     from ..stages.entities import AliasRecord
+    from .paging import ArticleFilter, Page
 
 
 class Store(StoreView, Protocol):
@@ -110,3 +112,53 @@ class Store(StoreView, Protocol):
     def claims(self, *, event_id: str | None = None, entity_id: str | None = None) -> list[Claim]: ...
 
     def claim(self, claim_id: str) -> Claim: ...
+
+    # ---- paged reads (store/sqlite_reads.py, store/postgres_reads.py): filters in SQL, keyset cursors
+    def find_article(self, article_id: str) -> Article | None: ...
+
+    def article_page(
+        self, filters: ArticleFilter = ..., *, limit: int, cursor: str | None = None, offset: int = 0
+    ) -> Page[Article]: ...
+
+    def event_page(
+        self,
+        *,
+        limit: int,
+        cursor: str | None = None,
+        offset: int = 0,
+        story_id: str | None = None,
+        language: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> Page[Event]: ...
+
+    def story_page(self, *, limit: int, cursor: str | None = None, offset: int = 0) -> Page[Story]: ...
+
+    def entity_page(
+        self,
+        *,
+        limit: int,
+        cursor: str | None = None,
+        offset: int = 0,
+        type: str | None = None,
+        event_id: str | None = None,
+    ) -> Page[Entity]: ...
+
+    def claim_page(
+        self,
+        *,
+        limit: int,
+        cursor: str | None = None,
+        offset: int = 0,
+        event_id: str | None = None,
+        entity_id: str | None = None,
+        article_id: str | None = None,
+    ) -> Page[Claim]: ...
+
+    def search_page(
+        self, query: str, filters: ArticleFilter = ..., *, limit: int, offset: int = 0
+    ) -> list[Article]: ...
+
+    def semantic_page(
+        self, vector: Vector, filters: ArticleFilter = ..., *, model: str, limit: int, offset: int = 0
+    ) -> list[tuple[Article, float]]: ...

@@ -197,6 +197,16 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE published_how = 'inferred';
     DELETE FROM state WHERE name IN ('clusterer', 'claim_vectors', 'analysed_articles');
     """,
+    # 3: indexes of the paged read paths (store/sqlite_reads.py). An index on one column also orders by rowid
+    # (= seq), so each serves its filter in arrival order; events by date and entities by rank page by keyset.
+    """
+    CREATE INDEX IF NOT EXISTS articles_language ON articles(language);
+    CREATE INDEX IF NOT EXISTS articles_source ON articles(source, published);
+    CREATE INDEX IF NOT EXISTS articles_site ON articles(site, published);
+    CREATE INDEX IF NOT EXISTS events_start ON events(start, id);
+    CREATE INDEX IF NOT EXISTS entities_rank ON entities(mention_count, id);
+    CREATE INDEX IF NOT EXISTS entities_type_rank ON entities(type, mention_count, id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,6 +7,7 @@ nothing that was committed and leaves no partial article.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -25,6 +26,7 @@ from ..text import fold
 from . import codec
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .sqlite_analysis import SQLiteAnalysis, chunks
+from .sqlite_reads import SQLiteReads
 
 SEMANTIC_CHUNK = 10_000  # embeddings scored per step of exact semantic search (15 MB at 384 dims)
 BUSY_TIMEOUT_S = 60.0  # how long a writer waits for another writer's transaction (one batch) to finish
@@ -84,7 +86,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-class SQLiteStore(SQLiteAnalysis):
+class SQLiteStore(SQLiteReads, SQLiteAnalysis):
     """Articles and everything derived from them in one SQLite file.
 
     >>> store = SQLiteStore(":memory:")
@@ -292,15 +294,13 @@ class SQLiteStore(SQLiteAnalysis):
 
     def article(self, article_id: str) -> Article:
         """One article with its removed lines; ``NotFound`` if absent. A unique id prefix is accepted."""
-        rows = self.db.execute(
-            "SELECT * FROM articles WHERE id = ? OR id LIKE ? ORDER BY id = ? DESC LIMIT 2",
-            (article_id, f"{article_id}%", article_id),
-        ).fetchall()
-        if not rows or (len(rows) > 1 and rows[0]["id"] != article_id):
-            raise NotFound(
-                f"no article {article_id!r}" if not rows else f"article id {article_id!r} is ambiguous"
-            )
-        return codec.article_from_row(rows[0], self.removed_lines(rows[0]["id"]))
+        try:
+            found = self.find_article(article_id)  # the exact id first; a prefix only when that misses
+        except InputError as exc:
+            raise NotFound(str(exc)) from exc
+        if found is None:
+            raise NotFound(f"no article {article_id!r}")
+        return dataclasses.replace(found, removed=self.removed_lines(found.id))
 
     def removed_lines(self, article_id: str) -> tuple[RemovedLine, ...]:
         rows = self.db.execute(

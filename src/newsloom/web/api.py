@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..models import Article
+from ..store.paging import ArticleFilter, Page
 from ..tracker import Tracker
 from .common import (
     DEFAULT_PAGE,
@@ -16,18 +18,38 @@ from .common import (
     Offset,
     Since,
     Until,
-    article_in_dates,
-    event_in_dates,
     json_with_etag,
-    page,
 )
 from .shapes import article_detail, article_summary, entity_detail, plain, search_result
 
 router = APIRouter(prefix="/api/v1", tags=["read"])
 Text = Annotated[str | None, Query(max_length=200)]
+Cursor = Annotated[
+    str | None, Query(max_length=500, description="where the page starts (the `next` link carries it)")
+]
 
 
-def filtered_articles(
+def keyset(
+    request: Request, found: Page[Any], limit: int, offset: int, shape: Callable[[Any], Any]
+) -> dict[str, Any]:
+    """A page the store cut (filters and paging in SQL) in the API's page shape; ``next`` carries the cursor.
+
+    ``offset`` numbers the first item (with a cursor it is carried along, not skipped again), so the total is
+    known on the last page.
+    """
+    more = found.next is not None
+    return {
+        "items": [shape(item) for item in found.items],
+        "total": None if more else offset + len(found.items),
+        "limit": limit,
+        "offset": offset,
+        "next": str(request.url.include_query_params(cursor=found.next, offset=offset + limit, limit=limit))
+        if more
+        else None,
+    }
+
+
+def article_filter(
     tracker: Tracker,
     *,
     language: str | None = None,
@@ -37,18 +59,17 @@ def filtered_articles(
     source: str | None = None,
     since: Since = None,
     until: Until = None,
-) -> list[Article]:
-    """Stored articles narrowed by every filter given; an unknown event, entity or story is a 404."""
-    articles = tracker.articles(language=language, event_id=tracker.event(event).id if event else None)
-    if entity:
-        wanted = {a.id for a in tracker.entity_profile(entity).articles}
-        articles = [a for a in articles if a.id in wanted]
-    if story:
-        events = set(tracker.story(story).event_ids)
-        articles = [a for a in articles if a.event_id in events]
-    if source:
-        articles = [a for a in articles if source in (a.source, a.site)]
-    return [a for a in articles if article_in_dates(a, since, until)]
+) -> ArticleFilter:
+    """The store filter of the query's parameters; an unknown event, entity or story is a 404."""
+    return ArticleFilter(
+        language=language,
+        event_id=tracker.event(event).id if event else None,
+        story_id=tracker.story(story).id if story else None,
+        entity_id=tracker.entity(entity).id if entity else None,
+        source=source,
+        since=since,
+        until=until,
+    )
 
 
 @router.get("/articles", summary="Articles, in arrival order")
@@ -64,15 +85,10 @@ def list_articles(
     until: Until = None,
     limit: Limit = DEFAULT_PAGE,
     offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> Response:
-    if not (entity or story or source or since or until):
-        # The store filters these itself, so read only up to one past this page instead of every article.
-        with bench.reader() as tracker:
-            event_id = tracker.event(event).id if event else None
-            rows = tracker.articles(language=language, event_id=event_id, limit=offset + limit + 1)
-        return json_with_etag(request, page(request, rows, limit, offset, article_summary, counted=False))
     with bench.reader() as tracker:
-        articles = filtered_articles(
+        filters = article_filter(
             tracker,
             language=language,
             event=event,
@@ -82,7 +98,8 @@ def list_articles(
             since=since,
             until=until,
         )
-    return json_with_etag(request, page(request, articles, limit, offset, article_summary))
+        found = tracker.article_page(filters, limit=limit, cursor=cursor, offset=0 if cursor else offset)
+    return json_with_etag(request, keyset(request, found, limit, offset, article_summary))
 
 
 @router.get("/articles/{article_id}", summary="One article with its text, removed lines and mentions")
@@ -102,17 +119,19 @@ def list_events(
     until: Until = None,
     limit: Limit = DEFAULT_PAGE,
     offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> Response:
     with bench.reader() as tracker:
-        events = [
-            e
-            for e in tracker.events()
-            if e.merged_into is None
-            and (story is None or e.story_id == story)
-            and (language is None or language in e.languages)
-            and event_in_dates(e, since, until)
-        ]
-    return json_with_etag(request, page(request, events, limit, offset, plain))
+        found = tracker.event_page(
+            limit=limit,
+            cursor=cursor,
+            offset=0 if cursor else offset,
+            story_id=story,
+            language=language,
+            since=since,
+            until=until,
+        )
+    return json_with_etag(request, keyset(request, found, limit, offset, plain))
 
 
 @router.get(
@@ -129,10 +148,12 @@ def get_event(request: Request, bench: Bench, event_id: str) -> Response:
 
 
 @router.get("/stories", summary="Stories: events that continue one another")
-def list_stories(request: Request, bench: Bench, limit: Limit = DEFAULT_PAGE, offset: Offset = 0) -> Response:
+def list_stories(
+    request: Request, bench: Bench, limit: Limit = DEFAULT_PAGE, offset: Offset = 0, cursor: Cursor = None
+) -> Response:
     with bench.reader() as tracker:
-        stories = tracker.stories()
-    return json_with_etag(request, page(request, stories, limit, offset, plain))
+        found = tracker.story_page(limit=limit, cursor=cursor, offset=0 if cursor else offset)
+    return json_with_etag(request, keyset(request, found, limit, offset, plain))
 
 
 @router.get("/stories/{story_id}", summary="One story")
@@ -149,10 +170,14 @@ def list_entities(
     event: Text = None,
     limit: Limit = DEFAULT_PAGE,
     offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> Response:
     with bench.reader() as tracker:
-        entities = tracker.entities(type=type, event_id=tracker.event(event).id if event else None)
-    return json_with_etag(request, page(request, entities, limit, offset, plain))
+        event_id = tracker.event(event).id if event else None
+        found = tracker.entity_page(
+            limit=limit, cursor=cursor, offset=0 if cursor else offset, type=type, event_id=event_id
+        )
+    return json_with_etag(request, keyset(request, found, limit, offset, plain))
 
 
 @router.get(
@@ -177,12 +202,15 @@ def list_claims(
     entity: Text = None,
     limit: Limit = DEFAULT_PAGE,
     offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> Response:
     with bench.reader() as tracker:
         event_id = tracker.event(event).id if event else None
         entity_id = tracker.entity(entity).id if entity else None
-        claims = tracker.claims(event_id=event_id, entity_id=entity_id)
-    return json_with_etag(request, page(request, claims, limit, offset, plain))
+        found = tracker.claim_page(
+            limit=limit, cursor=cursor, offset=0 if cursor else offset, event_id=event_id, entity_id=entity_id
+        )
+    return json_with_etag(request, keyset(request, found, limit, offset, plain))
 
 
 @router.get("/claims/{claim_id}", summary="One claim")
@@ -191,25 +219,24 @@ def get_claim(request: Request, bench: Bench, claim_id: str) -> Response:
         return json_with_etag(request, plain(tracker.claim(claim_id)))
 
 
-SEARCH_CAP = 1000  # candidates ranked before filters and paging; bounds the work of one query
-
-
 def run_search(
-    bench: Bench, q: str, mode: str, language: str | None, since: Since, until: Until
+    bench: Bench,
+    q: str,
+    mode: str,
+    language: str | None,
+    since: Since,
+    until: Until,
+    *,
+    limit: int = DEFAULT_PAGE,
+    offset: int = 0,
 ) -> list[tuple[Article, float | None]]:
-    """Matches best first: full-text (folded words and prefixes) or semantic (cosine of the query embedding)."""
+    """Matches best first: full-text (folded words and prefixes) or semantic (cosine of the query embedding);
+    the store applies the filters and the paging."""
+    filters = ArticleFilter(language=language, since=since, until=until)
     with bench.reader() as tracker:
         if mode == "semantic":
-            hits: list[tuple[Article, float | None]] = list(
-                tracker.semantic_search(q, bench.embedder(), limit=SEARCH_CAP)
-            )
-        else:
-            hits = [(a, None) for a in tracker.search(q, limit=SEARCH_CAP)]
-    return [
-        (a, score)
-        for a, score in hits
-        if (language is None or a.language == language) and article_in_dates(a, since, until)
-    ]
+            return list(tracker.semantic_page(q, bench.embedder(), filters, limit=limit, offset=offset))
+        return [(a, None) for a in tracker.search_page(q, filters, limit=limit, offset=offset)]
 
 
 def search_hit(hit: tuple[Article, float | None]) -> dict[str, Any]:
@@ -228,5 +255,18 @@ def search(
     limit: Limit = DEFAULT_PAGE,
     offset: Offset = 0,
 ) -> Response:
-    hits = run_search(bench, q, mode, language, since, until)
-    return json_with_etag(request, page(request, hits, limit, offset, search_hit))
+    # One past the page says whether a next page exists.
+    hits = run_search(bench, q, mode, language, since, until, limit=limit + 1, offset=offset)
+    more = len(hits) > limit
+    return json_with_etag(
+        request,
+        {
+            "items": [search_hit(h) for h in hits[:limit]],
+            "total": None if more else offset + len(hits),
+            "limit": limit,
+            "offset": offset,
+            "next": str(request.url.include_query_params(offset=offset + limit, limit=limit))
+            if more
+            else None,
+        },
+    )
