@@ -35,7 +35,7 @@ from .spans import (
     trim_claim,
     word_tokens,
 )
-from .speakers import Speaker, SpeakerFinder
+from .speakers import DETERMINERS, Speaker, SpeakerFinder
 
 __all__ = ["claim_id", "extract_claims", "group_claims", "stance_of"]
 
@@ -179,7 +179,11 @@ class _Extractor:
             return
         continues = self.last_speaker is not None and q.start - self.last_end <= _CONTINUATION_CHARS
         if continues and _words(self.text, q) >= _STATEMENT_WORDS:
-            self._emit(q.inner_start, q.inner_end, None, self.last_speaker, "direct")
+            # A person named in the quote's own sentence ("Celebi, die Anwältin der Frau, ging davon aus, …
+            # „…“") takes the quote over from the previous speaker.
+            named = [m for m in self.speakers.mentions_in(lead_start, q.start) if m.type == "PER"]
+            speaker = self.speakers.find(lead_start, q.start, None) if named else self.last_speaker
+            self._emit(q.inner_start, q.inner_end, None, speaker, "direct")
 
     def _dash_line(self, start: int, end: int) -> None:
         """``– quote – said X. – more quote`` on a line of its own."""
@@ -221,7 +225,9 @@ class _Extractor:
             if tok.folded in self.lex.report_postpositions and i > 0:
                 done = self._according_to_before(tokens, i, start, end)
             elif pair or tok.folded in self.lex.report_preps:
-                done = self._according_to(tokens, i + (2 if pair else 1), start, end, tok)
+                # "nach Angaben des Ministeriums": the source is named after the whole two-word cue.
+                cue = Token(tok.start, tokens[i + 1].end, tok.folded) if pair else tok
+                done = self._according_to(tokens, i + (2 if pair else 1), start, end, cue)
             elif tok.folded in self.lex.cues:
                 done = self._speech_verb(tokens, i, self.lex.cues[tok.folded], start, end)
             if done is None:
@@ -287,11 +293,21 @@ class _Extractor:
             and self.lex.role(following[0].folded) is None
         ):
             # "według zachodnich wywiadów Moskwa ...": an unnamed source, a few lowercase words long.
-            run = []
-            for t in following[:2]:
+            run: list[Token] = []
+            for t in following[:3]:
                 # Two words at most, and a one- or two-letter word ("v", "w", "de") ends the source's name.
                 short = t.end - t.start <= 2
-                if short or not self.text[t.start].islower() or (first is not None and t.start >= first[0]):
+                if first is not None and t.start >= first[0]:
+                    if run and all(_function_like(r) for r in run):
+                        return first[1]  # "laut der New York Times": articles, then the named source
+                    break
+                if not self.text[t.start].islower():
+                    # "nach Angaben des Ministeriums": after only articles or prepositions, the capitalised
+                    # noun is the source itself.
+                    if run and all(_function_like(r) for r in run):
+                        run.append(t)
+                    break
+                if short or len(run) == 2:
                     break
                 run.append(t)
             if run:
@@ -459,6 +475,11 @@ class _Extractor:
             self.last_speaker = speaker
         self.last_end = end
         return end
+
+
+def _function_like(token: Token) -> bool:
+    """An article or a short preposition ("des", "von", "einem"): the words before a source's name."""
+    return len(token.folded) <= 4 or token.folded in DETERMINERS
 
 
 def _words(text: str, q: Quote) -> int:

@@ -207,13 +207,14 @@ _REPORT_PREPS: dict[str, list[str]] = {
 # Two-word reporting cues ("according to X"): (first, second) folded tokens.
 # fmt: off
 _REPORT_PAIRS: dict[str, list[tuple[str, str]]] = {
-    "en": [("according", "to"), ("in", "words")],
+    "en": [("according", "to"), ("in", "words"), ("quoted", "by"), ("cited", "by")],
     "pl": [("w", "opinii"), ("cytowany", "przez")],
     "ro": [("potrivit", "lui"), ("conform", "lui"), ("după", "cum")],
     "es": [("acuerdo", "con")],
     "ru": [("по", "словам"), ("по", "данным"), ("по", "мнению"), ("как", "сообщает")],
-    "de": [("nach", "angaben")],
-    "fr": [("d'", "après")],
+    "de": [("nach", "angaben"), ("nach", "aussagen"), ("nach", "ansicht"), ("nach", "meinung"),
+           ("nach", "einschätzung"), ("nach", "auffassung"), ("nach", "informationen"), ("nach", "darstellung")],
+    "fr": [("d'", "après"), ("aux", "yeux"), ("de", "l'avis")],
 }
 # fmt: on
 
@@ -418,6 +419,18 @@ _ROLE_STEMS: dict[str, str] = {
 # fmt: on
 
 
+# Bodies whose names share a role's stem (ministry / minister, presidency / president): they are collective
+# speakers in their own right, never a role to resolve to a person.
+_BODY_STEMS: tuple[str, ...] = tuple(
+    fold(s)
+    for s in (
+        "ministry", "ministries", "ministerium", "ministerien", "ministerstv", "ministère", "ministerio",
+        "ministero", "ministerul", "министерств", "минобороны", "мид", "presidency", "presidential", "präsidialamt",
+        "prezydencj", "prezidentsk", "администрац", "chancellery", "kanzleramt",
+    )
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Folded word tables for one language (or the union of all of them)."""
@@ -442,6 +455,8 @@ class Lexicon:
     def role(self, token: str) -> str | None:
         """The role class a token names (``"rzecznika"`` -> ``"spokesperson"``), or None."""
         folded = fold(token)
+        if folded.startswith(_BODY_STEMS):
+            return None  # "Ministerium", "ministerstvo", "министерство": the body speaks, not a minister
         for stem, role in self.role_stems:
             if folded.startswith(stem):
                 return role

@@ -19,8 +19,9 @@ from .lexicon import Lexicon
 from .spans import Token, word_tokens
 
 _CONJUNCTION = re.compile(r"^\s*,?\s*(?:and|&|i|a|și|si|şi|und|и|et|y|e|oraz|ani)\s*$", re.IGNORECASE)
-_DETERMINERS = frozenset({"the", "la", "le", "les", "el", "los", "las", "il", "lo", "gli", "die", "der", "das",
-                          "den", "des", "l'"})  # fmt: skip
+DETERMINERS = frozenset({"the", "la", "le", "les", "el", "los", "las", "il", "lo", "gli", "die", "der", "das",
+                          "den", "dem", "des", "l'", "a", "an", "ein", "eine", "einer", "einem", "einen", "eines", "un", "une",
+                          "una", "uno"})  # fmt: skip
 # "As" words of parenthetical attributions ("Jak powiedział", "Wie er sagte", "Как отметил"): never a name.
 _AS_WORDS = frozenset({"as", "jak", "jako", "ako", "как", "wie", "comme", "como", "come", "cum", "dupa"})
 _FAR_PERSON = 40  # characters: a person this far from the verb loses to an organisation right by it
@@ -77,7 +78,9 @@ class SpeakerFinder:
         officials") is the speaker when given, else the last person who spoke or was named.
         """
         pivot = verb or (end, end)
-        inside = [m for m in self._mentions if m.start >= start and m.end <= end]
+        inside = [
+            m for m in self._mentions if m.start >= start and m.end <= end and not self._in_phrase(m, start)
+        ]
         before = [m for m in inside if m.end <= pivot[0]]
         after = [m for m in inside if m.start >= pivot[1]]
         tokens = [t for t in word_tokens(self._text, start, end) if not _covered(t, inside)]
@@ -86,8 +89,25 @@ class SpeakerFinder:
         ]
         if not after_only:
             sides.insert(0, (before, [t for t in tokens if t.end <= pivot[0]], True))
-        for mentions, side_tokens, is_before in sides:
-            found = self._pick(mentions, side_tokens, pivot, is_before)
+        picked = [
+            self._pick(mentions, side_tokens, pivot, is_before) for mentions, side_tokens, is_before in sides
+        ]
+        if verb is not None and not after_only:
+            subject = self._subject_phrase(start, verb, inside)
+            if subject is not None:
+                picked[0] = subject
+        if (
+            len(picked) == 2
+            and picked[0] is not None
+            and picked[0].entity_id is None
+            and picked[1] is not None
+        ):
+            # Verb-second order ("Am Donnerstag sagte General Hagee", "Der Zeitung sagte Filep Karma"): an
+            # unlinked phrase before the verb loses to a linked person right after it.
+            near = len(word_tokens(self._text, pivot[1], picked[1].position)) <= 2
+            if picked[1].type == "PER" and near and "," not in self._text[pivot[1] : picked[1].position]:
+                return picked[1]
+        for found in picked:
             if found is not None:
                 return found
         if fallback.strip():
@@ -98,6 +118,50 @@ class SpeakerFinder:
                 if phrase is not None:
                     return phrase
         return self.last_person(start)
+
+    def _in_phrase(self, mention: Mention, start: int) -> bool:
+        """A name governed by a preposition ("in der Ukraine", "mit der BBC", "В Москве") is no subject: the word before it (past determiners) is a short lowercase word that is no conjunction."""
+        if mention.type == "PER":
+            return False
+        words = word_tokens(self._text, max(start, mention.start - 40), mention.start)
+        if words and words[-1].folded in DETERMINERS:
+            words.pop()  # one article: "in *der* Ukraine"; a second one ("von dem die Polizei") is no preposition
+        if not words or words[-1].folded in DETERMINERS:
+            return False
+        word = words[-1]
+        raw = self._text[word.start : word.end]
+        gap = self._text[word.end : mention.start]
+        opener = (
+            raw[:1].isupper()
+            and (raw[1:].islower() or len(raw) == 1)
+            and self._text[: word.start].rstrip()[-1:] in ".!?\n"
+        )
+        return (
+            (raw.islower() or opener)
+            and len(raw) <= 4
+            and not any(ch in gap for ch in ",;:–—")
+            and word.folded not in self._lex.conjunctions
+            and word.folded not in self._lex.cues
+            and word.folded not in self._lex.pronouns
+        )
+
+    def _subject_phrase(self, start: int, verb: tuple[int, int], inside: list[Mention]) -> Speaker | None:
+        """A determiner phrase right before the verb is its subject ("Die Polizei glaubt", "the ministry
+        said", "Ein Polizeisprecher erklärte"): a body or a role speaks, not a person named earlier in the
+        clause. A person or role word inside the phrase is left to the usual rules."""
+        phrase = self._noun_phrase(start, verb[1], verb, True)
+        if phrase is None or self._text[phrase.position : verb[0]].count(" ") > 4:
+            return None
+        span = (phrase.position, verb[0])
+        words = word_tokens(self._text, *span)
+        if any(self._lex.role(t.folded) for t in words):
+            return None
+        within = [m for m in inside if span[0] <= m.start and m.end <= span[1]]
+        if any(m.type == "PER" for m in within):
+            return None
+        if within:
+            return self._speaker(self._collective(within[-1]))
+        return phrase
 
     def _noun_phrase(self, start: int, end: int, verb: tuple[int, int], is_before: bool) -> Speaker | None:
         """An unlinked subject right by the verb ("The fire department said", "said the official",
@@ -110,16 +174,26 @@ class SpeakerFinder:
         edge = verb[0] if is_before else verb[1]
         for tok in ordered[:4]:
             gap = self._text[tok.end : edge] if is_before else self._text[edge : tok.start]
-            if _breaks(gap) or "," in gap or tok.folded in self._lex.cues:
+            lex = self._lex
+            if _breaks(gap) or "," in gap or tok.folded in lex.cues or tok.folded in lex.negations:
+                break
+            if tok.folded in lex.conjunctions and tok.folded not in DETERMINERS:
                 break
             phrase.append(tok)
             edge = tok.start if is_before else tok.end
         if is_before:
             phrase.reverse()
-        if not phrase or phrase[0].folded in self._lex.pronouns:
+        if not phrase or phrase[0].folded in self._lex.pronouns or phrase[0].folded in self._lex.conjunctions:
             return None
-        if not (phrase[0].folded in _DETERMINERS and len(phrase) >= 2):
+        if not (phrase[0].folded in DETERMINERS and len(phrase) >= 2):
             return None
+        if any(self._text[t.start].isupper() for t in phrase[1:]):
+            # A capitalised noun phrase ends at its last capitalised word ("Eine DNA-Analyse hat" -> "Eine
+            # DNA-Analyse"); all-lowercase phrases ("the fire department") are kept whole.
+            while not self._text[phrase[-1].start].isupper():
+                phrase.pop()
+            if len(phrase) < 2:
+                return None
         return Speaker(self._text[phrase[0].start : phrase[-1].end], None, None, phrase[0].start)
 
     def _adjacent_name(self, tokens: list[Token], pivot: tuple[int, int], is_before: bool) -> Speaker | None:
@@ -155,7 +229,7 @@ class SpeakerFinder:
             or tok.folded in lex.complementizers
             or tok.folded in lex.report_preps
             or tok.folded in lex.negations
-            or tok.folded in _DETERMINERS
+            or tok.folded in DETERMINERS
             or tok.folded in _AS_WORDS
             or lex.role(tok.folded) is not None
         )
@@ -305,6 +379,7 @@ class SpeakerFinder:
             for m in self._mentions
             if m.type != "PER"
             and m.entity_id
+            and not self._in_phrase(m, 0)
             and (0 <= tok.start - m.end <= 25 or 0 <= m.start - tok.end <= 12)
             and not _breaks(self._text[min(m.end, tok.end) : max(m.start, tok.start)])
         ]
