@@ -83,7 +83,7 @@ class SpeakerFinder:
         ]
         before = [m for m in inside if m.end <= pivot[0]]
         after = [m for m in inside if m.start >= pivot[1]]
-        tokens = [t for t in word_tokens(self._text, start, end) if not _covered(t, inside)]
+        tokens = [t for t in _split_at(word_tokens(self._text, start, end), pivot) if not _covered(t, inside)]
         sides: list[tuple[list[Mention], list[Token], bool]] = [
             (after, [t for t in tokens if t.start >= pivot[1]], False)
         ]
@@ -110,6 +110,15 @@ class SpeakerFinder:
         for found in picked:
             if found is not None:
                 return found
+        opening = [
+            m
+            for m in self._mentions
+            if start <= m.start and m.end <= pivot[0] and len(word_tokens(self._text, start, m.start)) <= 2
+        ]
+        if opening and not after_only:
+            # "В Кремле эти обвинения отвергли", "W Kremlu odrzucono": a body named in the clause's opening
+            # phrase speaks when nothing else does.
+            return self._speaker(self._collective(opening[0]))
         if fallback.strip():
             return Speaker(" ".join(fallback.split()), None, None, start)
         if verb is not None:
@@ -208,7 +217,7 @@ class SpeakerFinder:
             short = abbreviation is not None and abbreviation.end - abbreviation.start <= 3
             if gap.strip() and not (gap.strip() == "." and short):
                 break
-            if not self._text[tok.start].isupper() or self._function_word(tok):
+            if not _name_like(self._text[tok.start]) or self._function_word(tok):
                 break
             run.append(tok)
             edge = tok.start if is_before else tok.end
@@ -216,7 +225,8 @@ class SpeakerFinder:
             run.reverse()
         # German capitalises every noun, so there one capitalised word is no evidence of a name.
         single_ok = self._lex is not None and "dass" not in self._lex.complementizers
-        if not run or (len(run) == 1 and not (single_ok and self._plausible_name(run[0]))):
+        caseless = bool(run) and not self._text[run[0].start].isupper()
+        if not run or (len(run) == 1 and not caseless and not (single_ok and self._plausible_name(run[0]))):
             return None
         return Speaker(self._text[run[0].start : run[-1].end], None, None, run[0].start)
 
@@ -255,6 +265,17 @@ class SpeakerFinder:
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         """Mentions inside ``[start, end)``, in text order."""
         return [m for m in self._mentions if m.start >= start and m.end <= end]
+
+    def subject(self, start: int, end: int) -> Speaker | None:
+        """The first name of ``[start, end)`` that no preposition governs: the subject of a clause that
+        opens with it ("Putin congratulated Meloni")."""
+        inside = [m for m in self.mentions_in(start, end) if not self._in_phrase(m, start)]
+        if not inside or len(word_tokens(self._text, start, inside[0].start)) > 2:
+            return None
+        # "Rzecznik Kremla Dmitrij Pieskow powiedział … i zaprzeczył": the person the opening phrase names.
+        people = [m for m in inside if m.type == "PER" and len(word_tokens(self._text, start, m.start)) <= 4]
+        head = people[0] if people and not _breaks(self._text[start : people[0].start]) else inside[0]
+        return self._speaker(self._collective(head))
 
     def first_mention(self, start: int, end: int) -> tuple[int, int] | None:
         """Span of the first mention (with any collective it heads) inside ``[start, end)``."""
@@ -403,6 +424,27 @@ class SpeakerFinder:
         # A bare role ("Przywódca powiedział") with no earlier holder: the person named last.
         people = [m for m in self._mentions if m.type == "PER" and m.end <= tok.start]
         return self._speaker([people[-1]]) if people else None
+
+
+def _split_at(tokens: list[Token], pivot: tuple[int, int]) -> list[Token]:
+    """Chinese and Japanese runs hold the cue inside them ("佩斯科夫表示"): cut a run at the cue, so the words
+    before it can name the speaker."""
+    out: list[Token] = []
+    for t in tokens:
+        if t.start < pivot[0] < t.end or t.start < pivot[1] < t.end:
+            if t.start < pivot[0]:
+                out.append(Token(t.start, pivot[0], t.folded[: pivot[0] - t.start]))
+            if pivot[1] < t.end:
+                out.append(Token(pivot[1], t.end, t.folded[pivot[1] - t.start :]))
+        else:
+            out.append(t)
+    return out
+
+
+def _name_like(first: str) -> bool:
+    """A word may be part of a name: capitalised, or in a script without case (Arabic, Hebrew, Chinese,
+    Korean, Devanagari), where names have no capital letters to lean on."""
+    return first.isupper() or (first.isalpha() and not first.islower())
 
 
 def _covered(token: Token, mentions: list[Mention]) -> bool:
