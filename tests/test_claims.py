@@ -334,9 +334,7 @@ def test_a_full_width_colon_introduces_a_quote_of_a_named_body() -> None:
     article = Article("zh1", "s", "o", "", text, "zh", 1.0, PublicationDate(None, "unknown"))
     mention = Mention("zh1", "外交部", 0, 3, "ORG", "waijiaobu", "E1")
     claims = extract_claims(article, [mention], {"E1": Entity("E1", "Ministry of Foreign Affairs", "ORG")})
-    assert [(c.speaker, c.quote) for c in claims] == [
-        ("Ministry of Foreign Affairs", "我们不会接受任何指责。")
-    ]
+    assert [(c.speaker, c.quote) for c in claims] == [("Ministry of Foreign Affairs", "我们不会接受任何指责")]
 
 
 @pytest.mark.parametrize(

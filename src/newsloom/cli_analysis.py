@@ -181,7 +181,8 @@ def _eval_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("suite", choices=["semeval", "timeline", "demo", "slavicner", "quotes"],
                    help="semeval: pair similarity and same-event F1; timeline: ML-Crisis timelines; "
                    "demo: the demo corpus's gold events, stories, entities and claims; slavicner: entity "
-                   "identity across languages and scripts; quotes: German Wikinews quotes and speakers")  # fmt: skip
+                   "identity across languages and scripts; quotes: German Wikinews quotes and speakers, plus the "
+                   "Czech/Russian sentences and hand-annotated SemEval quotes when present")  # fmt: skip
     p.add_argument("--pairs", help="semeval: the pairs JSONL file with gold 'overall' scores")
     p.add_argument(
         "--data",

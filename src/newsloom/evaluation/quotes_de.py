@@ -75,16 +75,83 @@ def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
     return any(min(e, end) > max(s, start) for s, e in spans)
 
 
+# Pronouns and relative pronouns that stand as speakers; capitalised at a sentence start ("Er sagte") they are
+# still pronouns (the older check took only lowercase words, so "Er" counted as a name).
+_PRONOUNS = frozenset(
+    [
+        "er",
+        "sie",
+        "es",
+        "man",
+        "wir",
+        "ich",
+        "ihr",
+        "der",
+        "die",
+        "das",
+        "dieser",
+        "diese",
+        "welche",
+        "welcher",
+    ]
+)
+
+
 def is_pronoun_speaker(text: str) -> bool:
-    """A gold speaker of one lowercase word ("er", "sie", "man"): a pronoun, unresolvable by span or name."""
-    return " " not in text.strip() and text.strip()[:1].islower()
+    """A gold speaker of one pronoun ("er", "Sie", "man"): unresolvable by span or name without coreference."""
+    word = text.strip()
+    return " " not in word and (word[:1].islower() or word.lower() in _PRONOUNS)
+
+
+# Articles, prepositions and the reporting nouns the annotators include in speaker spans ("nach *Angaben des*
+# Ministeriums"): a predicted speaker "des" or "Angaben" must not match on them.
+_FUNCTION_WORDS = frozenset(
+    [
+        "der",
+        "die",
+        "das",
+        "des",
+        "dem",
+        "den",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "einem",
+        "einen",
+        "von",
+        "vom",
+        "zum",
+        "zur",
+        "nach",
+        "laut",
+        "bei",
+        "mit",
+        "aus",
+        "und",
+        "angaben",
+        "aussagen",
+        "ansicht",
+        "meinung",
+        "auffassung",
+        "einschätzung",
+        "informationen",
+        "darstellung",
+        "sicht",
+    ]
+)
+
+
+def _content_words(text: str) -> str:
+    return " ".join(w for w in text.split() if w.lower().strip(",.()") not in _FUNCTION_WORDS)
 
 
 def right_speaker(gold: GoldQuote, claim: Claim, mentions: Sequence[Mention]) -> bool:
     """True when the claim's speaker names the gold speaker or is an entity mentioned at the gold speaker span."""
     if gold.speaker is None:
         return False
-    if claim.speaker and speaker_matches(claim.speaker, gold.speaker):
+    said = _content_words(claim.speaker or "")
+    if said and speaker_matches(said, _content_words(gold.speaker) or gold.speaker):
         return True
     return claim.speaker_entity_id is not None and any(
         m.entity_id == claim.speaker_entity_id and _overlaps(gold.speaker_spans, m.start, m.end)

@@ -72,7 +72,20 @@ def run_suite(
             report = evaluate_quotes_de(folder, topics or "dev")
         except (ValueError, FileNotFoundError) as exc:
             raise InputError(str(exc)) from exc
-        return report, format_quotes_de_report(report)
+        text = format_quotes_de_report(report)
+        cs_ru = folder.parent / "quotes_cs_ru"
+        if cs_ru.exists():  # report only: two more languages, one Cyrillic, never tuned on
+            from .quotes_cs_ru import evaluate_quotes_cs_ru, format_quotes_cs_ru_report
+
+            report["quotes_cs_ru"] = evaluate_quotes_cs_ru(cs_ru)
+            text += "\n\n" + format_quotes_cs_ru_report(report["quotes_cs_ru"])
+        pairs_test = folder.parent / "semeval2022_task8" / "pairs_test.jsonl"
+        if pairs_test.exists():  # hand-annotated quotes in 7 languages, 2 scripts (test split, report only)
+            from .quotes_semeval import evaluate_quotes_semeval, format_quotes_semeval_report
+
+            report["semeval_quotes"] = evaluate_quotes_semeval(pairs_test)
+            text += "\n\n" + format_quotes_semeval_report(report["semeval_quotes"])
+        return report, text
     raise InputError(
         f"unknown evaluation suite {suite!r}; choose semeval, timeline, demo, slavicner or quotes"
     )

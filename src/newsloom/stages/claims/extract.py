@@ -33,9 +33,10 @@ from .spans import (
     find_quotes,
     split_sentences,
     trim_claim,
+    word_count,
     word_tokens,
 )
-from .speakers import Speaker, SpeakerFinder
+from .speakers import DETERMINERS, Speaker, SpeakerFinder
 
 __all__ = ["claim_id", "extract_claims", "group_claims", "stance_of"]
 
@@ -83,11 +84,29 @@ def stance_of(
         return stance
     if lexicon.says_false(claim_tokens):
         return "deny"
-    if indirect and any(t in lexicon.negations for t in claim_tokens[:_NEGATION_WINDOW]):
+    if indirect and _negated(claim_tokens, lexicon):
         return "deny"
-    if indirect and any(t in lexicon.negations for t in quoted_tokens[:_NEGATION_WINDOW]):
+    if indirect and _negated(quoted_tokens, lexicon):
         return "deny"  # 'was "not directed against third countries"'
     return "assert"
+
+
+def _negated(tokens: Sequence[str], lexicon: Lexicon) -> bool:
+    """A clause negated near its start (or, in verb-final languages, near its end) that states a fact: "did
+    not send". A negated future or modal ("will not end", "non finirà", "nie będzie") predicts, it denies
+    nothing."""
+    ends = lexicon.verb_final and len(tokens) > _NEGATION_WINDOW
+    window = list(enumerate(tokens[:_NEGATION_WINDOW]))
+    if ends:
+        window += [(len(tokens) - _NEGATION_WINDOW + j, t) for j, t in enumerate(tokens[-_NEGATION_WINDOW:])]
+    for i, t in window:
+        if (
+            t in lexicon.negations
+            and not lexicon.predicts(tokens[i + 1 : i + 3])
+            and not (i > 0 and lexicon.predicts(tokens[i - 1 : i]))
+        ):
+            return True
+    return False
 
 
 def extract_claims(
@@ -156,13 +175,22 @@ class _Extractor:
         cue = self._trailing_cue(q.end, trail_end)
         if cue is not None:
             self.used_cues.add(cue.start)
-            self._emit(
-                q.inner_start,
-                q.inner_end,
-                cue,
-                self.speakers.find(q.end, trail_end, (cue.start, cue.end)),
-                "direct",
-            )
+            speaker = None
+            if self.lex.quote_particles:
+                # Verb-final languages ("김 대변인은 “…”라고 말했다"): the subject stands before the quotation.
+                earlier = [o.end for o in quotes if o.end <= q.start and o.end > s_start]
+                lead_start = max([s_start, *earlier])
+                if word_tokens(self.text, lead_start, q.start):
+                    speaker = self.speakers.find(lead_start, q.start, None)
+            if speaker is None:
+                speaker = self.speakers.find(q.end, trail_end, (cue.start, cue.end))
+            self._emit(q.inner_start, q.inner_end, cue, speaker, "direct")
+            return
+        particle = self._trailing_particle(q.end, trail_end)
+        if particle is not None:
+            end = _clause_end(self.text, particle.end, trail_end)
+            speaker = self.speakers.find(particle.end, end, (particle.start, particle.end), after_only=True)
+            self._emit(q.inner_start, q.inner_end, particle, speaker, "direct", cls="say")
             return
         earlier = [o.end for o in quotes if o.end <= q.start and o.end > s_start]
         lead_start = max([s_start, *earlier])
@@ -179,7 +207,11 @@ class _Extractor:
             return
         continues = self.last_speaker is not None and q.start - self.last_end <= _CONTINUATION_CHARS
         if continues and _words(self.text, q) >= _STATEMENT_WORDS:
-            self._emit(q.inner_start, q.inner_end, None, self.last_speaker, "direct")
+            # A person named in the quote's own sentence ("Celebi, die Anwältin der Frau, ging davon aus, …
+            # „…“") takes the quote over from the previous speaker.
+            named = [m for m in self.speakers.mentions_in(lead_start, q.start) if m.type == "PER"]
+            speaker = self.speakers.find(lead_start, q.start, None) if named else self.last_speaker
+            self._emit(q.inner_start, q.inner_end, None, speaker, "direct")
 
     def _dash_line(self, start: int, end: int) -> None:
         """``– quote – said X. – more quote`` on a line of its own."""
@@ -221,9 +253,13 @@ class _Extractor:
             if tok.folded in self.lex.report_postpositions and i > 0:
                 done = self._according_to_before(tokens, i, start, end)
             elif pair or tok.folded in self.lex.report_preps:
-                done = self._according_to(tokens, i + (2 if pair else 1), start, end, tok)
+                # "nach Angaben des Ministeriums": the source is named after the whole two-word cue.
+                cue = Token(tok.start, tokens[i + 1].end, tok.folded) if pair else tok
+                done = self._according_to(tokens, i + (2 if pair else 1), start, end, cue)
             elif tok.folded in self.lex.cues:
                 done = self._speech_verb(tokens, i, self.lex.cues[tok.folded], start, end)
+            elif self.lex.substring_cues and (inner := self._cue_in(tok)) is not None:
+                done = self._speech_verb(tokens, i, self.lex.cues[inner.folded], start, end, inner)
             if done is None:
                 i += 1
             else:
@@ -287,11 +323,21 @@ class _Extractor:
             and self.lex.role(following[0].folded) is None
         ):
             # "według zachodnich wywiadów Moskwa ...": an unnamed source, a few lowercase words long.
-            run = []
-            for t in following[:2]:
+            run: list[Token] = []
+            for t in following[:3]:
                 # Two words at most, and a one- or two-letter word ("v", "w", "de") ends the source's name.
                 short = t.end - t.start <= 2
-                if short or not self.text[t.start].islower() or (first is not None and t.start >= first[0]):
+                if first is not None and t.start >= first[0]:
+                    if run and all(_function_like(r) for r in run):
+                        return first[1]  # "laut der New York Times": articles, then the named source
+                    break
+                if not self.text[t.start].islower():
+                    # "nach Angaben des Ministeriums": after only articles or prepositions, the capitalised
+                    # noun is the source itself.
+                    if run and all(_function_like(r) for r in run):
+                        run.append(t)
+                    break
+                if short or len(run) == 2:
                     break
                 run.append(t)
             if run:
@@ -300,8 +346,11 @@ class _Extractor:
             return first[1]
         return tokens[min(after + 1, len(tokens) - 1)].end
 
-    def _speech_verb(self, tokens: list[Token], i: int, cls: CueClass, start: int, end: int) -> int | None:
-        verb = tokens[i]
+    def _speech_verb(
+        self, tokens: list[Token], i: int, cls: CueClass, start: int, end: int, inner: Token | None = None
+    ) -> int | None:
+        """Reported speech around the verb ``tokens[i]`` (or the cue ``inner`` found inside it, in Chinese)."""
+        verb = inner or tokens[i]
         pivot = (verb.start, verb.end)
         window = tokens[i + 1 : i + 1 + _COMPLEMENTIZER_WINDOW]
         comp = next((t for t in window if t.folded in self.lex.complementizers), None)
@@ -309,14 +358,14 @@ class _Extractor:
             comp = None  # "KE określa jej wysokość. Okazuje się, że …": labels take an object, not a clause
         if comp is not None and "." not in self.text[verb.end : comp.start]:
             return self._reported(start, comp.start, comp.end, end, verb, cls, tokens)
-        colon = self.text.find(":", verb.end, end)
+        colon = _find_any(self.text, ":：", verb.end, end)
         if colon != -1 and len(word_tokens(self.text, verb.end, colon)) <= 4:
             return self._reported(start, colon, colon + 1, end, verb, cls, tokens)
-        comma = self.text.find(",", verb.end, end)
+        comma = _find_any(self.text, ",，、،", verb.end, end)
         # "sagte, der Vertrag richte sich ..." / "sagte sie am Donnerstag, das Geld ..." / "Jak powiedział,
         # Pjongjang ...": reported speech without a complementizer, after a comma.
         near_comma = comma != -1 and len(word_tokens(self.text, verb.end, comma)) <= 4
-        if near_comma and cls == "say" and len(word_tokens(self.text, comma, end)) >= 3:
+        if near_comma and cls == "say" and word_count(self.text, comma, end) >= 3:
             return self._reported(start, comma, comma + 1, end, verb, cls, tokens)
         cut = max(self.text.rfind(",", start, verb.start), self.text.rfind(" – ", start, verb.start))
         between = len(word_tokens(self.text, cut, verb.start)) if cut > start else 99
@@ -333,7 +382,7 @@ class _Extractor:
         # coup"", "nazwało je propagandą"); "KE określa jej wysokość" labels nothing.
         labels = verb.folded in self.lex.label_verbs and self._labels_something(verb.end, end)
         objectish = cls in ("deny", "question") or labels
-        if objectish and len(tokens) - i > 1:
+        if objectish and (len(tokens) - i > 1 or (inner is not None and inner.end < tokens[i].end)):
             return self._reported(start, verb.start, verb.end, end, verb, cls, tokens)
         if objectish:
             # "Moskva i Pchjongjang dodávky zbraní odmítají.": the object sits between the subject and the verb.
@@ -365,6 +414,17 @@ class _Extractor:
     ) -> int | None:
         """Emit the reported clause ``[claim_start, end)``, cut before a coordinated second speech verb."""
         speaker = self.speakers.find(start, clause_end, (verb.start, verb.end))
+        before = [t for t in tokens if t.end <= verb.start]
+        if before and self._conjunction(before[-1]):
+            # "Putin congratulated Meloni and said …": the verbs share the clause's subject, not the object
+            # named between them.
+            speaker = self.speakers.subject(start, before[-1].start) or speaker
+        first = self.speakers.first_mention(verb.end, end)
+        if speaker is None and first is not None and len(word_tokens(self.text, verb.end, first[0])) == 0:
+            # Verb-first order ("ونفى بيسكوف التقارير", "denied Peskov the reports"): the subject follows the
+            # verb and the claim starts after it.
+            speaker = self.speakers.find(verb.end, first[1], (verb.start, verb.end), after_only=True)
+            claim_start = max(claim_start, first[1])
         claim_end = min([end, *(c.start for c in self.claims if claim_start < c.start < end)])
         inside = [t for t in tokens if claim_start <= t.start < claim_end]
         for a, b in itertools.pairwise(inside):
@@ -397,7 +457,8 @@ class _Extractor:
         cue = self._first_cue(tail)
         if cue is None:
             return None
-        before = [t for t in tail if t.end <= cue.start]
+        # "“…”라고 말했다", "「…」と述べた": a particle closing the quotation belongs to the attribution.
+        before = [t for t in tail if t.end <= cue.start and t.folded not in self.lex.quote_particles]
         # The comma may sit inside the closing mark: '"…," Peskov said'.
         gap = self.text[max(0, start - 2) : before[0].start if before else cue.start]
         if not before or (
@@ -406,19 +467,35 @@ class _Extractor:
             return cue
         return None
 
+    def _trailing_particle(self, start: int, end: int) -> Token | None:
+        """``"…", so Foullong``: a verbless attribution particle right after the quote's comma, or None."""
+        tail = word_tokens(self.text, start, end)
+        if not tail or tail[0].folded not in self.lex.trailing_particles:
+            return None
+        gap = self.text[max(0, start - 2) : tail[0].start]
+        return tail[0] if "," in gap and len(tail) >= 2 else None
+
     def _conjunction(self, token: Token) -> bool:
         return token.folded in self.lex.conjunctions
 
     def _first_cue(self, tokens: list[Token]) -> Token | None:
-        return next(
-            (t for t in tokens if t.folded in self.lex.cues or t.folded in self.lex.report_preps), None
-        )
+        return next((c for t in tokens if (c := self._cue_in(t)) is not None), None)
 
     def _last_cue(self, tokens: list[Token]) -> Token | None:
-        return next(
-            (t for t in reversed(tokens) if t.folded in self.lex.cues or t.folded in self.lex.report_preps),
-            None,
-        )
+        return next((c for t in reversed(tokens) if (c := self._cue_in(t)) is not None), None)
+
+    def _cue_in(self, token: Token) -> Token | None:
+        """The token when it is a cue; in Chinese and Japanese, which write no spaces, the cue word found inside
+        the run of characters ("普京表示" -> "表示"), as a token of its own."""
+        if token.folded in self.lex.cues or token.folded in self.lex.report_preps:
+            return token
+        found = [
+            (at, -len(cue), cue) for cue in self.lex.substring_cues if (at := token.folded.find(cue)) != -1
+        ]
+        if not found:
+            return None
+        at, _, cue = min(found)  # the earliest cue, the longest at one place
+        return Token(token.start + at, token.start + at + len(cue), cue)
 
     def _emit(
         self,
@@ -432,14 +509,20 @@ class _Extractor:
         """Record a claim over ``[start, end)`` (trimmed); its end, or None when it cannot be a claim."""
         start, end = trim_claim(self.text, start, end)
         words = [t.folded for t in word_tokens(self.text, start, end)]
-        if speaker is None or not words or (kind == "indirect" and len(words) < 2 and cls == "say"):
+        if (
+            speaker is None
+            or not words
+            or (kind == "indirect" and word_count(self.text, start, end) < 2 and cls == "say")
+        ):
             return None
         if any(c.start < end and start < c.end for c in self.claims):
             return None
         cue_cls = cls if cls is not None else (self.lex.cues.get(cue.folded, "report") if cue else None)
         quoted = [t.folded for q in find_quotes(self.text[start:end], min_words=1) for t in
                   word_tokens(self.text[start:end], q.inner_start, q.inner_end)]  # fmt: skip
-        stance = stance_of(cue_cls, words, self.lex, indirect=kind == "indirect", quoted_tokens=quoted)
+        # A label ("called it nothing short of a miracle") describes; only calling a thing false denies it.
+        reported = kind == "indirect" and (cue is None or cue.folded not in self.lex.label_verbs)
+        stance = stance_of(cue_cls, words, self.lex, indirect=reported, quoted_tokens=quoted)
         self.claims.append(
             Claim(
                 id=claim_id(self.article.id, start, end),
@@ -459,6 +542,17 @@ class _Extractor:
             self.last_speaker = speaker
         self.last_end = end
         return end
+
+
+def _find_any(text: str, marks: str, start: int, end: int) -> int:
+    """First position of any of ``marks`` (a comma in Latin, Chinese, Japanese or Arabic) in the span, or -1."""
+    found = [p for p in (text.find(m, start, end) for m in marks) if p != -1]
+    return min(found) if found else -1
+
+
+def _function_like(token: Token) -> bool:
+    """An article or a short preposition ("des", "von", "einem"): the words before a source's name."""
+    return len(token.folded) <= 4 or token.folded in DETERMINERS
 
 
 def _words(text: str, q: Quote) -> int:

@@ -18,6 +18,7 @@ from functools import cache
 from typing import Literal
 
 from ...text import fold
+from . import lexicon_scripts as _scripts
 
 CueClass = Literal["say", "deny", "question", "report"]
 
@@ -93,6 +94,9 @@ _SAY: dict[str, list[str]] = {
 # fmt: on
 # Postpositions that pass a claim on ("X zufolge", "X'e göre", "X szerint"): the speaker comes before them.
 _REPORT_POSTPOSITIONS: dict[str, list[str]] = {"de": ["zufolge"], "tr": ["göre", "gore"], "hu": ["szerint"]}
+# Verbless trailing attributions right after a quotation ("„…“, so Foullong.", "„…”, aldus De Wever"): the
+# speaker follows the particle.
+_TRAILING_PARTICLES: dict[str, list[str]] = {"de": ["so"], "nl": ["aldus"]}
 
 # More verbs of saying: reactions and participles ("..., saying", "dodając") that open a further claim.
 # fmt: off
@@ -207,13 +211,14 @@ _REPORT_PREPS: dict[str, list[str]] = {
 # Two-word reporting cues ("according to X"): (first, second) folded tokens.
 # fmt: off
 _REPORT_PAIRS: dict[str, list[tuple[str, str]]] = {
-    "en": [("according", "to"), ("in", "words")],
+    "en": [("according", "to"), ("in", "words"), ("quoted", "by"), ("cited", "by")],
     "pl": [("w", "opinii"), ("cytowany", "przez")],
     "ro": [("potrivit", "lui"), ("conform", "lui"), ("după", "cum")],
     "es": [("acuerdo", "con")],
     "ru": [("по", "словам"), ("по", "данным"), ("по", "мнению"), ("как", "сообщает")],
-    "de": [("nach", "angaben")],
-    "fr": [("d'", "après")],
+    "de": [("nach", "angaben"), ("nach", "aussagen"), ("nach", "ansicht"), ("nach", "meinung"),
+           ("nach", "einschätzung"), ("nach", "auffassung"), ("nach", "informationen"), ("nach", "darstellung")],
+    "fr": [("d'", "après"), ("aux", "yeux"), ("de", "l'avis")],
 }
 # fmt: on
 
@@ -294,6 +299,7 @@ _EVIDENCE_STEMS: list[str] = [
     "prueba", "indicio",
     "prova", "prove", "indizi",
     "доказательств", "признак", "свидетельств", "данных",
+    *_scripts.EVIDENCE_STEMS,
 ]  # fmt: skip
 _EVIDENCE_WINDOW = (
     3  # words from the negation to the evidence noun: "no credible evidence", "keine konkreten Hinweise"
@@ -354,6 +360,7 @@ _FALSITY_STEMS: list[str] = [
     "беспочвен",
     "propagand",
     "пропаганд",
+    *_scripts.FALSITY_STEMS,
 ]
 
 # Role nouns (folded stems) -> role class, for "the spokesman" / "rzecznik Kremla" style references.
@@ -418,6 +425,33 @@ _ROLE_STEMS: dict[str, str] = {
 # fmt: on
 
 
+# Bodies whose names share a role's stem (ministry / minister, presidency / president): they are collective
+# speakers in their own right, never a role to resolve to a person.
+_BODY_STEMS: tuple[str, ...] = tuple(
+    fold(s)
+    for s in (
+        "ministry", "ministries", "ministerium", "ministerien", "ministerstv", "ministère", "ministerio",
+        "ministero", "ministerul", "министерств", "минобороны", "мид", "presidency", "presidential", "präsidialamt",
+        "prezydencj", "prezidentsk", "администрац", "chancellery", "kanzleramt",
+    )
+)  # fmt: skip
+
+
+# Future and modal auxiliaries (folded) of the supported languages; Romance futures are inflected, so their
+# endings are matched instead (folded: "finirà" -> "finira", "terminará" -> "terminara", "finiront").
+_FUTURE_MODALS: frozenset[str] = frozenset(
+    fold(w)
+    for w in (
+        "will", "would", "won't", "wont", "could", "can", "may", "might", "should", "shall",
+        "wird", "werden", "würde", "würden", "kann", "können", "soll", "sollen", "dürfte",
+        "będzie", "będą", "może", "mogą", "bude", "budou", "může", "mohou", "va", "vor", "poate",
+        "будет", "будут", "может", "могут", "буде", "будуть", "може", "ще",
+        "potrebbe", "può", "puede", "podría", "pourrait", "peut", "va", "vont",
+    )
+)  # fmt: skip
+_ROMANCE_FUTURE: tuple[str, ...] = ("ira", "era", "ara", "iront", "eront", "ranno", "ran", "remo")
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Folded word tables for one language (or the union of all of them)."""
@@ -426,6 +460,10 @@ class Lexicon:
     report_pairs: frozenset[tuple[str, str]]
     report_preps: frozenset[str]
     report_postpositions: frozenset[str]
+    trailing_particles: frozenset[str]
+    quote_particles: frozenset[str]
+    verb_final: bool
+    substring_cues: tuple[str, ...]
     complementizers: frozenset[str]
     conjunctions: frozenset[str]
     label_verbs: frozenset[str]
@@ -442,10 +480,17 @@ class Lexicon:
     def role(self, token: str) -> str | None:
         """The role class a token names (``"rzecznika"`` -> ``"spokesperson"``), or None."""
         folded = fold(token)
+        if folded.startswith(_BODY_STEMS):
+            return None  # "Ministerium", "ministerstvo", "министерство": the body speaks, not a minister
         for stem, role in self.role_stems:
             if folded.startswith(stem):
                 return role
         return None
+
+    def predicts(self, folded_tokens: Iterable[str]) -> bool:
+        """True when a word is a future or modal auxiliary ("will", "wird", "będzie", "будет") or a Romance
+        future form ("finirà", "terminará", "finira"): a negation next to it makes a prediction, not a denial."""
+        return any(t in _FUTURE_MODALS or (len(t) > 4 and t.endswith(_ROMANCE_FUTURE)) for t in folded_tokens)
 
     def says_false(self, folded_tokens: Iterable[str]) -> bool:
         """True when a token calls something false (``"kłamstwo"``, ``"unfounded"``) or a negation denies the
@@ -462,9 +507,27 @@ class Lexicon:
 
 
 def _pick(table: dict[str, list[str]], language: str) -> list[str]:
-    if language in table:
-        return table[language]
+    if language:
+        return table.get(
+            language, []
+        )  # a known language without an entry has none (Chinese: no conjunctions)
     return [w for words in table.values() for w in words]
+
+
+# Languages in other scripts (lexicon_scripts.py) join the tables above.
+for _ours, _theirs in (
+    (_SAY, _scripts.SAY),
+    (_DENY, _scripts.DENY),
+    (_QUESTION, _scripts.QUESTION),
+    (_REPORT, _scripts.REPORT),
+    (_REPORT_PREPS, _scripts.REPORT_PREPS),
+    (_COMPLEMENTIZERS, _scripts.COMPLEMENTIZERS),
+    (_CONJUNCTIONS, _scripts.CONJUNCTIONS),
+    (_PRONOUNS, _scripts.PRONOUNS),
+    (_NEGATIONS, _scripts.NEGATIONS),
+):
+    _ours.update(_theirs)
+_REPORT_PAIRS.update(_scripts.REPORT_PAIRS)
 
 
 @cache
@@ -497,6 +560,11 @@ def lexicon_for(language: str) -> Lexicon:
         report_pairs=pairs,
         report_preps=frozenset(fold(w) for w in _pick(_REPORT_PREPS, known)),
         report_postpositions=frozenset(fold(w) for w in _REPORT_POSTPOSITIONS.get(known, [])),
+        trailing_particles=frozenset(fold(w) for w in _TRAILING_PARTICLES.get(known, [])),
+        quote_particles=frozenset(fold(w) for w in _scripts.QUOTE_PARTICLES.get(known, [])),
+        verb_final=known in _scripts.VERB_FINAL,
+        # Longest first, so "否认" is found before a shorter cue inside it.
+        substring_cues=tuple(sorted(cues, key=len, reverse=True)) if known in _scripts.SUBSTRING_CUES else (),
         complementizers=frozenset(fold(w) for w in _pick(_COMPLEMENTIZERS, known)),
         conjunctions=frozenset(fold(w) for w in _pick(_CONJUNCTIONS, known)),
         label_verbs=frozenset(fold(w) for w in _pick(_LABEL, known)),

@@ -39,12 +39,18 @@ QUOTE_PAIRS: tuple[tuple[str, str], ...] = (
 _CURLY_DOUBLE = "„“”"
 _IDEOGRAPH = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # French/Italian elisions are their own token ("d'affirmer" -> "d'", "affirmer"; "qu'il" -> "qu'", "il").
-_WORD = re.compile(r"(?i:qu|[dlnsjcmt])['’](?=\w)|\w+(?:['’\-]\w+)*")
+# Vowel signs of Indic scripts and Arabic vowel marks are combining marks, which \w leaves out: "कहा" is one word.
+_W = r"[\w\u0900-\u0dff\u064b-\u065f\u0e31-\u0e4e]"
+_WORD = re.compile(rf"(?i:qu|[dlnsjcmt])['’](?=\w)|{_W}+(?:['’\-]{_W}+)*")
 _DASH_LINE = re.compile(r"^[ \t]*[-–—][ \t]+")
 _DASH_SEP = re.compile(r"\s[–—-]\s")
 # A sentence ends at . ! ? … (optionally followed by a closing mark) before whitespace and a capital,
 # digit, opening mark or dash; or at a line break.
-_SENT_END = re.compile(r"(?<=[.!?…])[\"”“»«’)]*\s+(?=[\"„“«»‚'(\[\-–—]?\s*[^\W\d_a-zа-яё]|\d)|\n+")
+_SENT_END = re.compile(
+    r"(?<=[.!?…])[\"”“»«’)]*\s+(?=[\"„“«»‚'(\[\-–—]?\s*[^\W\d_a-zа-яё]|\d)|\n+"
+    # Chinese and Japanese full stops end a sentence without a space; Arabic and Devanagari have their own marks.
+    r"|(?<=[。！？])[」』”）]*\s*|(?<=[؟।])\s+"
+)
 MIN_QUOTE_WORDS = 2
 # Abbreviations and initials after which a full stop does not end a sentence.
 _ABBREVIATION = re.compile(
@@ -98,7 +104,7 @@ def _pair_pattern(open_mark: str, close_mark: str) -> re.Pattern[str]:
     return re.compile(f"{re.escape(open_mark)}({body}){re.escape(close_mark)}")
 
 
-def _word_count(text: str, start: int, end: int) -> int:
+def word_count(text: str, start: int, end: int) -> int:
     """Words between ``start`` and ``end``; Chinese and Japanese write no spaces, so there two characters of
     Han or kana count as a word (their average word length)."""
     words = len(_WORD.findall(text, start, end))
@@ -119,7 +125,7 @@ def find_quotes(text: str, min_words: int = MIN_QUOTE_WORDS) -> list[Quote]:
                 inner_start += 1
             while inner_end > inner_start and text[inner_end - 1].isspace():
                 inner_end -= 1
-            if _word_count(text, inner_start, inner_end) >= min_words:
+            if word_count(text, inner_start, inner_end) >= min_words:
                 found.append(Quote(m.start(), m.end(), inner_start, inner_end))
     # Earliest first (then longest), so a quote nested inside another („… ‚…‘ …”) loses to the outer one and a
     # false pair between two quotations (the »…« in "«a», — b «c»") loses to the real first quotation.
@@ -164,7 +170,7 @@ def trim_claim(text: str, start: int, end: int) -> tuple[int, int]:
 
     Example: ``trim_claim("x, it was false. ", 1, 17)`` -> ``(3, 15)``.
     """
-    strip = " \t\n,;:.!?–—-"
+    strip = " \t\n,;:.!?–—-，。、：！？।؟،"
     while start < end and text[start] in strip:
         start += 1
     # An opening mark left at the end belongs to a quotation that starts after the claim.

@@ -19,8 +19,9 @@ from .lexicon import Lexicon
 from .spans import Token, word_tokens
 
 _CONJUNCTION = re.compile(r"^\s*,?\s*(?:and|&|i|a|și|si|şi|und|и|et|y|e|oraz|ani)\s*$", re.IGNORECASE)
-_DETERMINERS = frozenset({"the", "la", "le", "les", "el", "los", "las", "il", "lo", "gli", "die", "der", "das",
-                          "den", "des", "l'"})  # fmt: skip
+DETERMINERS = frozenset({"the", "la", "le", "les", "el", "los", "las", "il", "lo", "gli", "die", "der", "das",
+                          "den", "dem", "des", "l'", "a", "an", "ein", "eine", "einer", "einem", "einen", "eines", "un", "une",
+                          "una", "uno"})  # fmt: skip
 # "As" words of parenthetical attributions ("Jak powiedział", "Wie er sagte", "Как отметил"): never a name.
 _AS_WORDS = frozenset({"as", "jak", "jako", "ako", "как", "wie", "comme", "como", "come", "cum", "dupa"})
 _FAR_PERSON = 40  # characters: a person this far from the verb loses to an organisation right by it
@@ -77,19 +78,47 @@ class SpeakerFinder:
         officials") is the speaker when given, else the last person who spoke or was named.
         """
         pivot = verb or (end, end)
-        inside = [m for m in self._mentions if m.start >= start and m.end <= end]
+        inside = [
+            m for m in self._mentions if m.start >= start and m.end <= end and not self._in_phrase(m, start)
+        ]
         before = [m for m in inside if m.end <= pivot[0]]
         after = [m for m in inside if m.start >= pivot[1]]
-        tokens = [t for t in word_tokens(self._text, start, end) if not _covered(t, inside)]
+        tokens = [t for t in _split_at(word_tokens(self._text, start, end), pivot) if not _covered(t, inside)]
         sides: list[tuple[list[Mention], list[Token], bool]] = [
             (after, [t for t in tokens if t.start >= pivot[1]], False)
         ]
         if not after_only:
             sides.insert(0, (before, [t for t in tokens if t.end <= pivot[0]], True))
-        for mentions, side_tokens, is_before in sides:
-            found = self._pick(mentions, side_tokens, pivot, is_before)
+        picked = [
+            self._pick(mentions, side_tokens, pivot, is_before) for mentions, side_tokens, is_before in sides
+        ]
+        if verb is not None and not after_only:
+            subject = self._subject_phrase(start, verb, inside)
+            if subject is not None:
+                picked[0] = subject
+        if (
+            len(picked) == 2
+            and picked[0] is not None
+            and picked[0].entity_id is None
+            and picked[1] is not None
+        ):
+            # Verb-second order ("Am Donnerstag sagte General Hagee", "Der Zeitung sagte Filep Karma"): an
+            # unlinked phrase before the verb loses to a linked person right after it.
+            near = len(word_tokens(self._text, pivot[1], picked[1].position)) <= 2
+            if picked[1].type == "PER" and near and "," not in self._text[pivot[1] : picked[1].position]:
+                return picked[1]
+        for found in picked:
             if found is not None:
                 return found
+        opening = [
+            m
+            for m in self._mentions
+            if start <= m.start and m.end <= pivot[0] and len(word_tokens(self._text, start, m.start)) <= 2
+        ]
+        if opening and not after_only:
+            # "В Кремле эти обвинения отвергли", "W Kremlu odrzucono": a body named in the clause's opening
+            # phrase speaks when nothing else does.
+            return self._speaker(self._collective(opening[0]))
         if fallback.strip():
             return Speaker(" ".join(fallback.split()), None, None, start)
         if verb is not None:
@@ -98,6 +127,50 @@ class SpeakerFinder:
                 if phrase is not None:
                     return phrase
         return self.last_person(start)
+
+    def _in_phrase(self, mention: Mention, start: int) -> bool:
+        """A name governed by a preposition ("in der Ukraine", "mit der BBC", "В Москве") is no subject: the word before it (past determiners) is a short lowercase word that is no conjunction."""
+        if mention.type == "PER":
+            return False
+        words = word_tokens(self._text, max(start, mention.start - 40), mention.start)
+        if words and words[-1].folded in DETERMINERS:
+            words.pop()  # one article: "in *der* Ukraine"; a second one ("von dem die Polizei") is no preposition
+        if not words or words[-1].folded in DETERMINERS:
+            return False
+        word = words[-1]
+        raw = self._text[word.start : word.end]
+        gap = self._text[word.end : mention.start]
+        opener = (
+            raw[:1].isupper()
+            and (raw[1:].islower() or len(raw) == 1)
+            and self._text[: word.start].rstrip()[-1:] in ".!?\n"
+        )
+        return (
+            (raw.islower() or opener)
+            and len(raw) <= 4
+            and not any(ch in gap for ch in ",;:–—")
+            and word.folded not in self._lex.conjunctions
+            and word.folded not in self._lex.cues
+            and word.folded not in self._lex.pronouns
+        )
+
+    def _subject_phrase(self, start: int, verb: tuple[int, int], inside: list[Mention]) -> Speaker | None:
+        """A determiner phrase right before the verb is its subject ("Die Polizei glaubt", "the ministry
+        said", "Ein Polizeisprecher erklärte"): a body or a role speaks, not a person named earlier in the
+        clause. A person or role word inside the phrase is left to the usual rules."""
+        phrase = self._noun_phrase(start, verb[1], verb, True)
+        if phrase is None or self._text[phrase.position : verb[0]].count(" ") > 4:
+            return None
+        span = (phrase.position, verb[0])
+        words = word_tokens(self._text, *span)
+        if any(self._lex.role(t.folded) for t in words):
+            return None
+        within = [m for m in inside if span[0] <= m.start and m.end <= span[1]]
+        if any(m.type == "PER" for m in within):
+            return None
+        if within:
+            return self._speaker(self._collective(within[-1]))
+        return phrase
 
     def _noun_phrase(self, start: int, end: int, verb: tuple[int, int], is_before: bool) -> Speaker | None:
         """An unlinked subject right by the verb ("The fire department said", "said the official",
@@ -110,16 +183,26 @@ class SpeakerFinder:
         edge = verb[0] if is_before else verb[1]
         for tok in ordered[:4]:
             gap = self._text[tok.end : edge] if is_before else self._text[edge : tok.start]
-            if _breaks(gap) or "," in gap or tok.folded in self._lex.cues:
+            lex = self._lex
+            if _breaks(gap) or "," in gap or tok.folded in lex.cues or tok.folded in lex.negations:
+                break
+            if tok.folded in lex.conjunctions and tok.folded not in DETERMINERS:
                 break
             phrase.append(tok)
             edge = tok.start if is_before else tok.end
         if is_before:
             phrase.reverse()
-        if not phrase or phrase[0].folded in self._lex.pronouns:
+        if not phrase or phrase[0].folded in self._lex.pronouns or phrase[0].folded in self._lex.conjunctions:
             return None
-        if not (phrase[0].folded in _DETERMINERS and len(phrase) >= 2):
+        if not (phrase[0].folded in DETERMINERS and len(phrase) >= 2):
             return None
+        if any(self._text[t.start].isupper() for t in phrase[1:]):
+            # A capitalised noun phrase ends at its last capitalised word ("Eine DNA-Analyse hat" -> "Eine
+            # DNA-Analyse"); all-lowercase phrases ("the fire department") are kept whole.
+            while not self._text[phrase[-1].start].isupper():
+                phrase.pop()
+            if len(phrase) < 2:
+                return None
         return Speaker(self._text[phrase[0].start : phrase[-1].end], None, None, phrase[0].start)
 
     def _adjacent_name(self, tokens: list[Token], pivot: tuple[int, int], is_before: bool) -> Speaker | None:
@@ -134,7 +217,7 @@ class SpeakerFinder:
             short = abbreviation is not None and abbreviation.end - abbreviation.start <= 3
             if gap.strip() and not (gap.strip() == "." and short):
                 break
-            if not self._text[tok.start].isupper() or self._function_word(tok):
+            if not _name_like(self._text[tok.start]) or self._function_word(tok):
                 break
             run.append(tok)
             edge = tok.start if is_before else tok.end
@@ -142,7 +225,8 @@ class SpeakerFinder:
             run.reverse()
         # German capitalises every noun, so there one capitalised word is no evidence of a name.
         single_ok = self._lex is not None and "dass" not in self._lex.complementizers
-        if not run or (len(run) == 1 and not (single_ok and self._plausible_name(run[0]))):
+        caseless = bool(run) and not self._text[run[0].start].isupper()
+        if not run or (len(run) == 1 and not caseless and not (single_ok and self._plausible_name(run[0]))):
             return None
         return Speaker(self._text[run[0].start : run[-1].end], None, None, run[0].start)
 
@@ -155,7 +239,7 @@ class SpeakerFinder:
             or tok.folded in lex.complementizers
             or tok.folded in lex.report_preps
             or tok.folded in lex.negations
-            or tok.folded in _DETERMINERS
+            or tok.folded in DETERMINERS
             or tok.folded in _AS_WORDS
             or lex.role(tok.folded) is not None
         )
@@ -181,6 +265,17 @@ class SpeakerFinder:
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         """Mentions inside ``[start, end)``, in text order."""
         return [m for m in self._mentions if m.start >= start and m.end <= end]
+
+    def subject(self, start: int, end: int) -> Speaker | None:
+        """The first name of ``[start, end)`` that no preposition governs: the subject of a clause that
+        opens with it ("Putin congratulated Meloni")."""
+        inside = [m for m in self.mentions_in(start, end) if not self._in_phrase(m, start)]
+        if not inside or len(word_tokens(self._text, start, inside[0].start)) > 2:
+            return None
+        # "Rzecznik Kremla Dmitrij Pieskow powiedział … i zaprzeczył": the person the opening phrase names.
+        people = [m for m in inside if m.type == "PER" and len(word_tokens(self._text, start, m.start)) <= 4]
+        head = people[0] if people and not _breaks(self._text[start : people[0].start]) else inside[0]
+        return self._speaker(self._collective(head))
 
     def first_mention(self, start: int, end: int) -> tuple[int, int] | None:
         """Span of the first mention (with any collective it heads) inside ``[start, end)``."""
@@ -305,6 +400,7 @@ class SpeakerFinder:
             for m in self._mentions
             if m.type != "PER"
             and m.entity_id
+            and not self._in_phrase(m, 0)
             and (0 <= tok.start - m.end <= 25 or 0 <= m.start - tok.end <= 12)
             and not _breaks(self._text[min(m.end, tok.end) : max(m.start, tok.start)])
         ]
@@ -328,6 +424,27 @@ class SpeakerFinder:
         # A bare role ("Przywódca powiedział") with no earlier holder: the person named last.
         people = [m for m in self._mentions if m.type == "PER" and m.end <= tok.start]
         return self._speaker([people[-1]]) if people else None
+
+
+def _split_at(tokens: list[Token], pivot: tuple[int, int]) -> list[Token]:
+    """Chinese and Japanese runs hold the cue inside them ("佩斯科夫表示"): cut a run at the cue, so the words
+    before it can name the speaker."""
+    out: list[Token] = []
+    for t in tokens:
+        if t.start < pivot[0] < t.end or t.start < pivot[1] < t.end:
+            if t.start < pivot[0]:
+                out.append(Token(t.start, pivot[0], t.folded[: pivot[0] - t.start]))
+            if pivot[1] < t.end:
+                out.append(Token(pivot[1], t.end, t.folded[pivot[1] - t.start :]))
+        else:
+            out.append(t)
+    return out
+
+
+def _name_like(first: str) -> bool:
+    """A word may be part of a name: capitalised, or in a script without case (Arabic, Hebrew, Chinese,
+    Korean, Devanagari), where names have no capital letters to lean on."""
+    return first.isupper() or (first.isalpha() and not first.islower())
 
 
 def _covered(token: Token, mentions: list[Mention]) -> bool:
