@@ -65,7 +65,9 @@ def analyse(gold: list[GoldMention], entity_of: list[str | None], seed: int = 0)
             pieces[entity_of[i]].append(i)
         keys = list(pieces)
         # Pairs inside the unlinked piece are missed as well.
-        groups = [(k, k) for k in keys if k is None] + [(x, y) for n, x in enumerate(keys) for y in keys[n + 1 :]]
+        groups = [(k, k) for k in keys if k is None] + [
+            (x, y) for n, x in enumerate(keys) for y in keys[n + 1 :]
+        ]
         for x, y in groups:
             xs, ys = pieces[x], pieces[y]
             for i in xs:
@@ -104,7 +106,9 @@ def main() -> None:
     print("|---|---:|---:|" + "---:|" * len(cats))
     for cls in CLASSES:
         n = sum(v for (c, _), v in missed.items() if c == cls)
-        print(f"| {cls} | {n:,} | {n / total:.3f} | " + " | ".join(f"{missed[(cls, k)]:,}" for k in cats) + " |")
+        print(
+            f"| {cls} | {n:,} | {n / total:.3f} | " + " | ".join(f"{missed[(cls, k)]:,}" for k in cats) + " |"
+        )
     rng = random.Random(1)
     for cls in CLASSES:
         sample = examples[cls]

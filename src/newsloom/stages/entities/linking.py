@@ -36,6 +36,7 @@ from newsloom.stages.entities.keys import base_form, loose, name_key, token_simi
 TOKEN_SIM = 0.75
 MEAN_SIM = 0.8
 _LATIN = "abcdefghijklmnopqrstuvwxyz"
+_MIN_SHORT_FORM = 3  # shortest token key of a multi-word name that counts as its short form
 _RARE_SHARE = 10  # a form seen less than a tenth as often as the commonest is a last resort as a name
 
 
@@ -250,10 +251,14 @@ class _Linker:
                 people.add(c)
                 if self.group.get(art):
                     by_group[self.group[art]].add(c)
+        short_forms = self._short_forms()
         own: dict[tuple[EntityType, str], int] = {}
         for i in singles:
             m = self.mentions[i]
             target = None
+            if self.kind[i] != "PER":
+                fits = short_forms.get((m.article_id, m.key), set())
+                target = next(iter(fits)) if len(fits) == 1 else None
             if self.kind[i] == "PER":
                 group = self.group.get(m.article_id)
                 for pool in (by_article.get(m.article_id, set()), by_group.get(group, set()) if group else set(),
@@ -271,6 +276,23 @@ class _Linker:
                     self.clusters.append(_Cluster(self.kind[i], forms=[((m.key,),)]))
                 target = own[ident]
             self._add(target, i)
+
+    def _short_forms(self) -> dict[tuple[str, str], set[int]]:
+        """(article, token key) -> gazetteer clusters named there by a multi-word mention holding that token.
+
+        A lone word that repeats a word of a multi-word place or body named in the same article is its short
+        form ("Británie" after "Velká Británie", "Komisja" after "Komisja Europejska"), when only one such
+        name has the word.
+        """
+        out: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for i, c in enumerate(self.assign):
+            m = self.mentions[i]
+            if c < 0 or self.clusters[c].gaz is None or " " not in m.key:
+                continue
+            for tok in m.key.split(" "):
+                if len(tok) >= _MIN_SHORT_FORM:
+                    out[(m.article_id, tok)].add(c)
+        return out
 
     @staticmethod
     def _surname_of(m: Mention, cluster: _Cluster) -> bool:
