@@ -144,7 +144,7 @@ def gazetteer_entry(gazetteer: Gazetteer, m: Mention, lang: str) -> GazEntry | N
     """The gazetteer entry a mention names (a demonym counts for a place), when its type agrees."""
     entry = gazetteer.lookup(m.text, lang)
     if entry is None and m.type == "LOC":
-        entry = gazetteer.demonym(m.text, lang)
+        entry = gazetteer.demonym(m.text, lang) or gazetteer.demonym_noun(m.text, lang)
     return entry if entry is not None and entry.type == m.type else None
 
 

@@ -77,6 +77,7 @@ _OPEN_QUOTES = '"„“«‚‘»'
 _CLOSE_QUOTES = '"”“»’‘«'
 _COUNTRY = 2_000_000_000  # gazetteer priority of countries; cities rank by population below it
 _BIG_CITY = 1_000_000
+_LONG_NAME = 7  # a country name this long is never an ordinary word
 _FUNCTION_LEN = 2  # longest capitalised dictionary word taken for a preposition ("В", "На", "Za")
 _RECURRING = 2  # mid-sentence capitalised occurrences that make an unknown word a name
 _DE_NOUN_CITY = 300_000  # below this, a German dictionary noun ("Lage") is a noun, not a city
@@ -152,6 +153,7 @@ class _Extractor:
         self.mid_caps = {token_key(t.text, self.lang) for t in self.toks if t.cap and not t.initial}
         self.mid_count = Counter(token_key(t.text, self.lang) for t in self.toks if t.cap and not t.initial)
         self.resume = 0
+        self.gaz_ids: set[str] = set()  # gazetteer entries named here by their own name
 
     def run(self) -> list[Mention]:
         i = 0
@@ -169,6 +171,7 @@ class _Extractor:
             i = max(j, self.resume)
         self._repeat_particle_surnames()
         self._resolve_pending()
+        self._demonym_nouns()
         self._split_known_names()
         self._surnames_over_towns()
         if self.caps_text:
@@ -264,6 +267,10 @@ class _Extractor:
                 and simplemma.is_known(tok.text, lang="de")
             ):
                 return False
+        # A long country or curated name opening a sentence is that name even where the dictionary lists it
+        # lowercased (Bulgarian "Великобритания"); short ones can be words ("Chad", "Niger").
+        if not city and len(tok.text) >= _LONG_NAME:
+            return True
         return not (
             tok.initial and not tok.acronym and _is_common(tok.text, self.lang) and self._never_mid(tok)
         )
@@ -280,6 +287,7 @@ class _Extractor:
                 name_start = None
                 n, entry = match
                 self.found.append((k, k + n, entry.type))
+                self.gaz_ids.add(entry.id)
                 k += n
                 if k > j:
                     self.resume = k
@@ -465,6 +473,24 @@ class _Extractor:
         kinds = {token_key(self.toks[i].text, self.lang): t for i, j, t in self.found if j - i == 1}
         for start, end in recurring:
             self.found.append((start, end, kinds.get(token_key(self.toks[start].text, self.lang), "ORG")))
+
+    def _demonym_nouns(self) -> None:
+        """A demonym noun ("Rosjanie", "британците") names its country when the article names the country
+        too: the noun rule is derived from names (``Gazetteer.demonym_noun``), the co-mention confirms it."""
+        if not self.gaz_ids:
+            return
+        spans = {i: n for n, (i, j, _) in enumerate(self.found) if j - i == 1}
+        inside = {x for i, j, _ in self.found if j - i > 1 for x in range(i, j)}
+        for k, tok in enumerate(self.toks):
+            if k in inside or len(tok.text) <= _MIN_DEMONYM or tok.acronym:
+                continue
+            entry = self.gaz.demonym_noun(tok.text, self.lang)
+            if entry is None or entry.id not in self.gaz_ids:
+                continue
+            if k in spans:
+                self.found[spans[k]] = (k, k + 1, "LOC")
+            else:
+                self.found.append((k, k + 1, "LOC"))
 
     def _short_forms(self) -> dict[str, set[EntityType]]:
         """Token key -> types of the multi-word gazetteer names found here that hold it: a lone "Unii" after
