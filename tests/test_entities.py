@@ -363,3 +363,10 @@ def test_demonym_nouns_need_their_country_in_the_article(gaz: Gazetteer) -> None
 def test_capitalised_prepositions_never_start_a_name(gaz: Gazetteer) -> None:
     found = _found(gaz, "«В Москве тихо», — сказал он. В Москве прошли переговоры.", "ru")
     assert ("Москве", "LOC") in found and not any(t.startswith("В ") for t, _ in found)
+
+
+def test_display_name_drops_a_case_ending_after_an_apostrophe(gaz: Gazetteer) -> None:
+    ms = [Mention("a", "Jeremy’ego Corbyn", 0, 17, "PER", name_key("Jeremy’ego Corbyn", "pl")),
+          Mention("b", "Michael O’Leary", 0, 15, "PER", name_key("Michael O’Leary", "pl"))]  # fmt: skip
+    res = link_mentions(ms, article_language={"a": "pl", "b": "pl"}, gazetteer=gaz)
+    assert sorted(e.name for e in res.entities) == ["Jeremy Corbyn", "Michael O’Leary"]

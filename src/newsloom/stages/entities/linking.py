@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -342,7 +343,12 @@ def _display_name(cluster: _Cluster, surfaces: Counter[tuple[str, str]], keys: M
 
 def _lemmatised(text: str, lang: str) -> str:
     """The surface with each word in its dictionary base form where that is safe ("Putinowi" -> "Putin")."""
-    return " ".join(base_form(word, lang) for word in text.split())
+    return " ".join(base_form(_APOSTROPHE_ENDING.sub("", word), lang) for word in text.split())
+
+
+# Polish, Czech and Slovene attach a case ending to a foreign name after an apostrophe ("Jeremy’ego",
+# "Bush'a"); a lowercase tail of one to three letters is that ending ("O'Leary" keeps its capital).
+_APOSTROPHE_ENDING = re.compile("(?<=\\w)['’][a-zà-ž]{1,3}$")
 
 
 def _latin_script(text: str) -> bool:
