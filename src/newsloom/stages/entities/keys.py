@@ -31,7 +31,7 @@ _CYRILLIC = str.maketrans(
         "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
         "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
         "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
-        "ь": "", "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u",
+        "ь": "", "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "yi", "є": "e", "ґ": "g", "ў": "u",
         "ђ": "dj", "ј": "y", "љ": "ly", "њ": "ny", "ћ": "c", "џ": "dzh", "ѓ": "g", "ќ": "k", "ѕ": "dz",
     }
 )  # fmt: skip
@@ -120,6 +120,7 @@ def _letters(token: str, lang: str) -> str:
     """Lowercase Latin letters in one orthographic convention (English-style transliteration)."""
     t = token.casefold()
     if _CYRILLIC_CHAR.search(t):
+        # Ukrainian є is Russian е ("Європа"/"Европа"); romanisations differ (ye/ie/je), the sound does not.
         if lang == "bg":
             t = t.replace("ъ", "a")  # Bulgarian ъ is a vowel (official romanisation "a": Тръмп -> Tramp)
         return anyascii(t.translate(_CYRILLIC)).lower()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -36,6 +37,7 @@ from newsloom.stages.entities.keys import base_form, loose, name_key, token_simi
 TOKEN_SIM = 0.75
 MEAN_SIM = 0.8
 _LATIN = "abcdefghijklmnopqrstuvwxyz"
+_MIN_SHORT_FORM = 3  # shortest token key of a multi-word name that counts as its short form
 _RARE_SHARE = 10  # a form seen less than a tenth as often as the commonest is a last resort as a name
 
 
@@ -143,7 +145,7 @@ def gazetteer_entry(gazetteer: Gazetteer, m: Mention, lang: str) -> GazEntry | N
     """The gazetteer entry a mention names (a demonym counts for a place), when its type agrees."""
     entry = gazetteer.lookup(m.text, lang)
     if entry is None and m.type == "LOC":
-        entry = gazetteer.demonym(m.text, lang)
+        entry = gazetteer.demonym(m.text, lang) or gazetteer.demonym_noun(m.text, lang)
     return entry if entry is not None and entry.type == m.type else None
 
 
@@ -250,10 +252,14 @@ class _Linker:
                 people.add(c)
                 if self.group.get(art):
                     by_group[self.group[art]].add(c)
+        short_forms = self._short_forms()
         own: dict[tuple[EntityType, str], int] = {}
         for i in singles:
             m = self.mentions[i]
             target = None
+            if self.kind[i] != "PER":
+                fits = short_forms.get((m.article_id, m.key), set())
+                target = next(iter(fits)) if len(fits) == 1 else None
             if self.kind[i] == "PER":
                 group = self.group.get(m.article_id)
                 for pool in (by_article.get(m.article_id, set()), by_group.get(group, set()) if group else set(),
@@ -271,6 +277,23 @@ class _Linker:
                     self.clusters.append(_Cluster(self.kind[i], forms=[((m.key,),)]))
                 target = own[ident]
             self._add(target, i)
+
+    def _short_forms(self) -> dict[tuple[str, str], set[int]]:
+        """(article, token key) -> gazetteer clusters named there by a multi-word mention holding that token.
+
+        A lone word that repeats a word of a multi-word place or body named in the same article is its short
+        form ("Británie" after "Velká Británie", "Komisja" after "Komisja Europejska"), when only one such
+        name has the word.
+        """
+        out: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for i, c in enumerate(self.assign):
+            m = self.mentions[i]
+            if c < 0 or self.clusters[c].gaz is None or " " not in m.key:
+                continue
+            for tok in m.key.split(" "):
+                if len(tok) >= _MIN_SHORT_FORM:
+                    out[(m.article_id, tok)].add(c)
+        return out
 
     @staticmethod
     def _surname_of(m: Mention, cluster: _Cluster) -> bool:
@@ -320,7 +343,12 @@ def _display_name(cluster: _Cluster, surfaces: Counter[tuple[str, str]], keys: M
 
 def _lemmatised(text: str, lang: str) -> str:
     """The surface with each word in its dictionary base form where that is safe ("Putinowi" -> "Putin")."""
-    return " ".join(base_form(word, lang) for word in text.split())
+    return " ".join(base_form(_APOSTROPHE_ENDING.sub("", word), lang) for word in text.split())
+
+
+# Polish, Czech and Slovene attach a case ending to a foreign name after an apostrophe ("Jeremy’ego",
+# "Bush'a"); a lowercase tail of one to three letters is that ending ("O'Leary" keeps its capital).
+_APOSTROPHE_ENDING = re.compile("(?<=\\w)['’][a-zà-ž]{1,3}$")
 
 
 def _latin_script(text: str) -> bool:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import simplemma
@@ -77,6 +77,8 @@ _OPEN_QUOTES = '"„“«‚‘»'
 _CLOSE_QUOTES = '"”“»’‘«'
 _COUNTRY = 2_000_000_000  # gazetteer priority of countries; cities rank by population below it
 _BIG_CITY = 1_000_000
+_LONG_NAME = 7  # a country name this long is never an ordinary word
+_FUNCTION_LEN = 2  # longest capitalised dictionary word taken for a preposition ("В", "На", "Za")
 _RECURRING = 2  # mid-sentence capitalised occurrences that make an unknown word a name
 _DE_NOUN_CITY = 300_000  # below this, a German dictionary noun ("Lage") is a noun, not a city
 
@@ -151,6 +153,7 @@ class _Extractor:
         self.mid_caps = {token_key(t.text, self.lang) for t in self.toks if t.cap and not t.initial}
         self.mid_count = Counter(token_key(t.text, self.lang) for t in self.toks if t.cap and not t.initial)
         self.resume = 0
+        self.gaz_ids: set[str] = set()  # gazetteer entries named here by their own name
 
     def run(self) -> list[Mention]:
         i = 0
@@ -168,6 +171,7 @@ class _Extractor:
             i = max(j, self.resume)
         self._repeat_particle_surnames()
         self._resolve_pending()
+        self._demonym_nouns()
         self._split_known_names()
         self._surnames_over_towns()
         if self.caps_text:
@@ -263,6 +267,10 @@ class _Extractor:
                 and simplemma.is_known(tok.text, lang="de")
             ):
                 return False
+        # A long country or curated name opening a sentence is that name even where the dictionary lists it
+        # lowercased (Bulgarian "Великобритания"); short ones can be words ("Chad", "Niger").
+        if not city and len(tok.text) >= _LONG_NAME:
+            return True
         return not (
             tok.initial and not tok.acronym and _is_common(tok.text, self.lang) and self._never_mid(tok)
         )
@@ -279,6 +287,7 @@ class _Extractor:
                 name_start = None
                 n, entry = match
                 self.found.append((k, k + n, entry.type))
+                self.gaz_ids.add(entry.id)
                 k += n
                 if k > j:
                     self.resume = k
@@ -319,9 +328,16 @@ class _Extractor:
         tok = self.toks[k]
         if name_start is not None or tok.acronym:
             return False
+        if self._function_word(tok):
+            return True
         if tok.initial or self.lang == "en":
             return _is_common(tok.text, self.lang) and self._never_mid(tok)
         return False
+
+    def _function_word(self, tok: _Tok) -> bool:
+        """A capitalised one- or two-letter dictionary word ("В", "На", "V") is a preposition or conjunction,
+        never part of a name, even when it is capitalised after a quote or a dash somewhere mid-sentence."""
+        return len(tok.text) <= _FUNCTION_LEN and not tok.acronym and _is_common(tok.text, self.lang)
 
     def _never_mid(self, tok: _Tok) -> bool:
         """The word never appears capitalised mid-sentence here (so "Kim" is the pronoun, not the name)."""
@@ -362,6 +378,8 @@ class _Extractor:
         """An unknown capitalised word that is not a title, a gazetteer name or a sentence-initial common word."""
         tok = self.toks[k]
         if not tok.cap or cues.is_title(tok.text) or self._lookup([tok.text]) is not None:
+            return False
+        if self._function_word(tok):
             return False
         if tok.initial and self._never_mid(tok):
             return False  # sentence-initial and never seen capitalised elsewhere: no evidence it is a name
@@ -430,13 +448,17 @@ class _Extractor:
             for x in (i, j - 1)
         }
         covered = {x for i, j, _ in self.found for x in range(i, j)}
+        short_forms = self._short_forms()
         recurring = []
         for start, end in self.pending:
             tok = self.toks[start]
             if start in covered:
                 continue
-            if token_key(tok.text, self.lang) in surnames:
+            key = token_key(tok.text, self.lang)
+            if key in surnames:
                 self.found.append((start, end, "PER"))
+            elif len(short_forms.get(key, ())) == 1 and not (tok.initial and _is_common(tok.text, self.lang)):
+                self.found.append((start, end, next(iter(short_forms[key]))))
             elif (
                 start > 0
                 and cues.is_place_preposition(self.toks[start - 1].text)
@@ -451,6 +473,34 @@ class _Extractor:
         kinds = {token_key(self.toks[i].text, self.lang): t for i, j, t in self.found if j - i == 1}
         for start, end in recurring:
             self.found.append((start, end, kinds.get(token_key(self.toks[start].text, self.lang), "ORG")))
+
+    def _demonym_nouns(self) -> None:
+        """A demonym noun ("Rosjanie", "британците") names its country when the article names the country
+        too: the noun rule is derived from names (``Gazetteer.demonym_noun``), the co-mention confirms it."""
+        if not self.gaz_ids:
+            return
+        spans = {i: n for n, (i, j, _) in enumerate(self.found) if j - i == 1}
+        inside = {x for i, j, _ in self.found if j - i > 1 for x in range(i, j)}
+        for k, tok in enumerate(self.toks):
+            if k in inside or len(tok.text) <= _MIN_DEMONYM or tok.acronym:
+                continue
+            entry = self.gaz.demonym_noun(tok.text, self.lang)
+            if entry is None or entry.id not in self.gaz_ids:
+                continue
+            if k in spans:
+                self.found[spans[k]] = (k, k + 1, "LOC")
+            else:
+                self.found.append((k, k + 1, "LOC"))
+
+    def _short_forms(self) -> dict[str, set[EntityType]]:
+        """Token key -> types of the multi-word gazetteer names found here that hold it: a lone "Unii" after
+        "Unii Europejskiej" is its short form (linking joins it to that name when only one name has it)."""
+        out: dict[str, set[EntityType]] = defaultdict(set)
+        for i, j, t in self.found:
+            if j - i >= 2 and t != "PER" and self._lookup([tok.text for tok in self.toks[i:j]]) is not None:
+                for tok in self.toks[i:j]:
+                    out[token_key(tok.text, self.lang)].add(t)
+        return out
 
     def _person_keys(self) -> tuple[set[str], set[tuple[str, ...]]]:
         """Surname keys and whole-name key sequences of the multi-word persons found in this article."""
