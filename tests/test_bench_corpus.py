@@ -150,7 +150,8 @@ def test_main_writes_jsonl(tmp_path: Path) -> None:
 
 
 def test_ten_thousand_articles_are_fast() -> None:
-    start = time.perf_counter()
+    # CPU time of this process, not wall time: other jobs on a shared CI machine must not fail it
+    start = time.process_time()
     articles = generate(10_000, seed=7)
     assert len(articles) == 10_000
-    assert time.perf_counter() - start < 5.0
+    assert time.process_time() - start < 5.0

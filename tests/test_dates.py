@@ -269,11 +269,11 @@ def test_dates_stage_is_fast_on_a_typical_article() -> None:
         "Premier powiedział we wtorek, że zmiany są konieczne, a opozycja zapowiedziała protesty w całym kraju. "
     )
     text = sentence * 7  # ~200 words
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: load from other jobs must not fail it
     for _ in range(100):
         publication_date(metadata=None, header_lines=(), text=text, language="pl", today=REF)
         temporal_expressions(text, "pl", REF)
-    per_article_ms = (time.perf_counter() - start) * 10
+    per_article_ms = (time.process_time() - start) * 10
     assert per_article_ms < 10  # measured ~1 ms; the margin absorbs slow CI machines
 
 

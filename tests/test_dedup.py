@@ -128,10 +128,10 @@ def test_add_is_fast_enough() -> None:
     words = (WIRE + " " + SAME_EVENT + " " + WIRE).split()[:199]
     texts = [" ".join([*words[i % 7 :], str(i), *words[: i % 7]]) for i in range(300)]
     d = Deduper()
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: load from other jobs on a shared machine must not fail it
     for n, text in enumerate(texts):
         d.add(str(n), text)
-    rate = len(texts) / (time.perf_counter() - start)
+    rate = len(texts) / (time.process_time() - start)
     assert rate > 500  # measured ~2,500/s on 200-word texts; the margin absorbs slow CI machines
 
 
