@@ -217,3 +217,39 @@ def _watch(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
         tracker, feeds, _policy(args), every_s=every, once=args.once, on_poll=show, workers=args.workers
     )
     return 0 if not last.failures and last.ingest.ok else 1
+
+
+def _backfill_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL, Parquet, WARC/ARC files or folders")
+    p.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="where the per-article stages run: this process (local) or Ray workers (extra [distributed])",
+    )
+    p.add_argument(
+        "--address", help="a running Ray cluster (HOST:PORT or ray://...); default: start one here"
+    )
+    p.add_argument(
+        "--workers", type=int, default=2, help="Ray workers (actors), each loading the models once"
+    )
+
+
+@command(
+    "backfill",
+    "Backfill archives: per-article stages on Ray workers or locally, then the engine in publication order.",
+    _backfill_args,
+)
+def _backfill(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    from .backfill import backfill
+
+    report = backfill(tracker, args.inputs, engine=args.engine, address=args.address, workers=args.workers)
+    out.write(
+        f"backfilled {report.inputs} input file(s), {report.documents} document(s): {report.added} added\n"
+    )
+    for item in report.reports:
+        for note in item.analysis:
+            out.write(safe(note) + "\n")
+    for rejected in report.rejected:
+        sys.stderr.write(safe(f"rejected: {rejected.origin}: [{rejected.stage}] {rejected.reason}") + "\n")
+    return 0 if not report.rejected else 1
