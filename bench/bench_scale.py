@@ -41,7 +41,15 @@ from newsloom.fetch import FetchPolicy
 from newsloom.stream import document_message
 from newsloom.tracker import Tracker
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data beside the repository (a git worktree one level deeper looks one level further up)
+SHARED = next(
+    (
+        p / "shared" / "data"
+        for p in Path(__file__).resolve().parents[2:4]
+        if (p / "shared" / "data").exists()
+    ),
+    Path(__file__).resolve().parents[2] / "shared" / "data",
+)
 
 
 def _texts(count: int) -> list[dict[str, str]]:

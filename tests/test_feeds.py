@@ -179,3 +179,11 @@ def test_intervals() -> None:
     assert parse_interval("30s") == 30 and parse_interval("2h") == 7200
     with pytest.raises(InputError):
         parse_interval("soon")
+
+
+def test_a_malformed_link_is_reported_not_fatal(tmp_path: Path) -> None:
+    from newsloom.feeds import ingest_urls
+
+    with Tracker(Settings(db=str(tmp_path / "m.db"), analyze=False)) as tracker:
+        report, failures = ingest_urls(tracker, ["http://[::1/broken", "https://exa mple.org/x"], LOCAL)
+    assert report.added == 0 and len(failures) == 2

@@ -139,6 +139,8 @@ def _fetch_page(fetcher: Fetcher, item: FeedItem) -> _Fetched:
         response = fetcher.get(item.url)
     except FetchError as exc:
         return _Fetched(item, Rejected(item.url, STAGE, exc.reason), retry=True)
+    except Exception as exc:  # a malformed URL or a client bug stays this URL's problem, reported and retried
+        return _Fetched(item, Rejected(item.url, STAGE, f"{type(exc).__name__}: {exc}"), retry=True)
     return _Fetched(item, page_document(response, item), retry=False)
 
 
