@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -80,9 +81,14 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve(routes: dict[str, Route]) -> Iterator[Site]:
+def serve(routes: dict[str, Route], tls: tuple[str, str] | None = None) -> Iterator[Site]:
+    """Serve ``routes`` on 127.0.0.1 (HTTPS with ``tls`` = (certificate file, key file))."""
     site = Site(0, routes)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     site.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
+import shutil
+import ssl
+import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -220,3 +224,34 @@ def test_per_host_concurrency_cap_and_interval() -> None:
 def test_policy_checks_its_limits() -> None:
     with pytest.raises(Exception, match="positive"):
         FetchPolicy(max_bytes=0)
+
+
+def test_https_to_the_checked_address_verifies_the_certificate_of_the_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request dials 127.0.0.1 but sends the name as TLS server name and Host, so the certificate of
+    news.example is accepted; the same server reached by its address (no such name in the certificate) is not."""
+    import httpx
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("needs the openssl command to make a test certificate")
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+         "-subj", "/CN=news.example", "-addext", "subjectAltName=DNS:news.example"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    monkeypatch.setattr(fetch, "resolve", lambda host, port: ["127.0.0.1"])
+    trust = ssl.create_default_context(cafile=cert)
+    with (
+        serve({"/a": Reply(200, b"secure")}, tls=(cert, key)) as site,
+        Fetcher(
+            policy(allow=LOCAL, robots=False, retries=0), transport=httpx.HTTPTransport(verify=trust)
+        ) as fetcher,
+    ):
+        page = fetcher.get(f"https://news.example:{site.port}/a")
+        assert page.body == b"secure"
+        assert site.log[0].headers["host"] == f"news.example:{site.port}"
+        with pytest.raises(FetchError, match=r"SSL|certificate"):
+            fetcher.get(f"https://127.0.0.1:{site.port}/a")
