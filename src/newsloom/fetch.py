@@ -9,7 +9,7 @@ Every request goes through :meth:`Fetcher.get`:
   TLS server name stay the original name, so virtual hosts and certificates work), so a second DNS answer cannot
   move it elsewhere. Redirects are followed by hand, each target checked again. Proxies from the environment are
   ignored (they would bypass the check).
-- **robots.txt** of each site is read once per :class:`Fetcher` (``urllib.robotparser``) and obeyed for the
+- **robots.txt** of each site is read once a day per :class:`Fetcher` (``urllib.robotparser``) and obeyed for the
   user agent ``newsloom``; a site whose robots.txt cannot be read (5xx, network error) is not fetched this time.
 - **Limits.** At most ``host_concurrency`` requests at once per host, started at least ``host_interval_s``
   apart; a timeout per request; bodies are streamed and the transfer stops once it passes ``max_bytes``.
@@ -47,6 +47,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _REDIRECTS = {301, 302, 303, 307, 308}
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 _ROBOTS_MAX_BYTES = 512 * 1024
+_ROBOTS_TTL_S = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ class Fetcher:
             transport=transport,
         )
         self._hosts: dict[str, _Host] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
+        self._robots: dict[str, tuple[urllib.robotparser.RobotFileParser, float]] = {}
         self._lock = threading.Lock()
 
     def __enter__(self) -> Fetcher:
@@ -230,11 +231,12 @@ class Fetcher:
         parts = urlsplit(url)
         site = f"{parts.scheme}://{parts.netloc}"
         with self._lock:
-            parser = self._robots.get(site)
-        if parser is None:
-            parser = self._read_robots(site)
+            cached = self._robots.get(site)
+        if cached is None or time.monotonic() - cached[1] > _ROBOTS_TTL_S:  # a long watch re-reads the rules
+            cached = (self._read_robots(site), time.monotonic())
             with self._lock:
-                self._robots[site] = parser
+                self._robots[site] = cached
+        parser = cached[0]
         if not parser.can_fetch(ROBOTS_AGENT, url):
             raise FetchError(url, f"disallowed by {site}/robots.txt", retryable=False)
 
