@@ -126,7 +126,7 @@ def ray_head(tmp_path: Path) -> Iterator[str]:
         ray.shutdown()
         os.killpg(head.pid, signal.SIGTERM)  # the head and the processes it started: their own process group
         with contextlib.suppress(subprocess.TimeoutExpired):
-            head.wait(timeout=30)
+            head.wait(timeout=10)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(head.pid, signal.SIGKILL)  # what did not stop in time
         head.wait(timeout=30)
@@ -145,3 +145,14 @@ def test_ray_backfill_with_two_workers_equals_a_plain_ingest(
         report = backfill(distributed, [str(corpus)], engine="ray", address=ray_head, workers=2)
         assert report.added == 16 and not report.rejected
         assert _events(distributed) == expected
+
+
+def test_ray_engine_without_ray_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsloom.errors import InputError, MissingExtra
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if the extra were not installed
+    with Tracker(Settings(db=str(tmp_path / "n.db"), analyze=False)) as tracker:
+        with pytest.raises(MissingExtra, match=r"newsloom\[distributed\]"):
+            backfill(tracker, [str(tmp_path)], engine="ray")
+        with pytest.raises(InputError, match="unknown backfill engine"):
+            backfill(tracker, [str(tmp_path)], engine="spark")  # type: ignore[arg-type]
