@@ -15,6 +15,7 @@ from typing import Any, TextIO, TypeVar
 
 from . import __version__, render
 from .cli_errors import EXIT_INTERRUPTED, EXIT_OK, check_ids, describe
+from .cli_ops import fetch_args, ingest_with_urls
 from .cli_registry import COMMANDS, command, listing, progress_bars, write_json
 from .config import DEFAULT_DB, load_settings
 from .errors import InputError, MissingExtra, NewsloomError
@@ -48,10 +49,17 @@ def _ingest_args(p: argparse.ArgumentParser) -> None:
         default=None,
         help="follow symbolic links that lead out of an input folder (default: they are rejected)",
     )
+    fetch_args(p)
 
 
-@command("ingest", "Ingest files, folders (recursively) or - (standard input) into the store.", _ingest_args)
+@command(
+    "ingest",
+    "Ingest files, folders (recursively), - (standard input) or http(s) URLs into the store.",
+    _ingest_args,
+)
 def _ingest(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    if any(p.startswith(("http://", "https://")) for p in args.paths):
+        return ingest_with_urls(tracker, args, out, _print_ingest)
     stdin = sys.stdin.buffer if "-" in args.paths else None
     return _print_ingest(tracker.ingest(args.paths, stdin=stdin, progress=progress_bars(sys.stderr)), out)
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
 
 from .cli_registry import command, progress_bars
 from .errors import MissingExtra
+from .fetch import FetchPolicy
+from .models import Rejected
 from .stages.ingest import read_inputs
 from .terminal import safe
-from .tracker import Tracker
+from .tracker import IngestReport, Tracker
+
+if TYPE_CHECKING:
+    from .feeds import PollReport
 
 DEFAULT_NATS = "nats://127.0.0.1:4222"
 
@@ -112,4 +118,138 @@ def _worker(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
         f"{report.messages} message(s): {report.added} article(s) added, {report.already_present} already present, "
         f"{len(report.rejected)} rejected\n"
     )
+    return 0 if not report.rejected else 1
+
+
+def fetch_args(p: argparse.ArgumentParser) -> None:
+    """Options of the commands that fetch over HTTP (``ingest URL``, ``watch``)."""
+    p.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        metavar="HOST|NETWORK",
+        help="fetch from this host name or network (CIDR) although it is loopback/private/reserved (repeatable)",
+    )
+    p.add_argument("--timeout", type=float, default=20.0, help="seconds per request (default 20)")
+    p.add_argument(
+        "--host-interval", type=float, default=1.0, help="seconds between requests to one host (default 1)"
+    )
+    p.add_argument("--host-concurrency", type=int, default=2, help="requests at once to one host (default 2)")
+    p.add_argument("--retries", type=int, default=2, help="retries after a failed request (default 2)")
+    p.add_argument(
+        "--max-page-bytes", type=int, default=10 * 1024 * 1024, help="largest page or feed (default 10 MiB)"
+    )
+    p.add_argument("--ignore-robots", action="store_true", help="do not read or obey robots.txt")
+
+
+def _policy(args: argparse.Namespace) -> FetchPolicy:
+    return FetchPolicy(
+        allow=tuple(args.allow),
+        timeout_s=args.timeout,
+        host_interval_s=args.host_interval,
+        host_concurrency=args.host_concurrency,
+        retries=args.retries,
+        max_bytes=args.max_page_bytes,
+        robots=not args.ignore_robots,
+    )
+
+
+def _print_failures(failures: Sequence[Rejected]) -> None:
+    for failure in failures:
+        sys.stderr.write(safe(f"not fetched: {failure.origin}: {failure.reason} (retried next time)") + "\n")
+
+
+def ingest_with_urls(
+    tracker: Tracker,
+    args: argparse.Namespace,
+    out: TextIO,
+    print_report: Callable[[IngestReport, TextIO], int],
+) -> int:
+    """``newsloom ingest`` given URLs (and maybe paths): the pages are fetched, the paths read, all ingested."""
+    from .feeds import ingest_urls
+
+    urls = [p for p in args.paths if p.startswith(("http://", "https://"))]
+    paths = [p for p in args.paths if p not in urls]
+    code = 0
+    if paths:
+        stdin = sys.stdin.buffer if "-" in paths else None
+        code = print_report(tracker.ingest(paths, stdin=stdin, progress=progress_bars(sys.stderr)), out)
+    report, failures = ingest_urls(tracker, urls, _policy(args))
+    code = max(code, print_report(report, out))
+    _print_failures(failures)
+    return 1 if failures else code
+
+
+def _watch_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("feeds", metavar="FEEDS", help="a text file of feed URLs (one a line) or an OPML file")
+    p.add_argument("--every", default="10m", help="poll interval: 30s, 10m, 2h (default 10m)")
+    p.add_argument("--once", action="store_true", help="poll once and exit")
+    p.add_argument("--workers", type=int, default=8, help="pages fetched at once over all hosts (default 8)")
+    fetch_args(p)
+
+
+@command(
+    "watch",
+    "Poll RSS/Atom feeds (a list or OPML) and ingest each new item's page; failures are retried next poll.",
+    _watch_args,
+)
+def _watch(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    from .feeds import parse_interval, read_feed_list, watch
+
+    feeds = read_feed_list(args.feeds)
+    every = parse_interval(args.every)
+
+    def show(report: PollReport) -> None:
+        ingest = report.ingest
+        out.write(
+            f"polled {report.feeds} feed(s) ({report.not_modified} unchanged): {report.items} item(s), "
+            f"{report.known} done before, {ingest.added} added, {ingest.already_present} already present, "
+            f"{len(ingest.rejected)} rejected, {len(report.failures)} not fetched\n"
+        )
+        for rejected in ingest.rejected:
+            sys.stderr.write(
+                safe(f"rejected: {rejected.origin}: [{rejected.stage}] {rejected.reason}") + "\n"
+            )
+        _print_failures(report.failures)
+        out.flush()
+
+    last = watch(
+        tracker, feeds, _policy(args), every_s=every, once=args.once, on_poll=show, workers=args.workers
+    )
+    return 0 if not last.failures and last.ingest.ok else 1
+
+
+def _backfill_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL, Parquet, WARC/ARC files or folders")
+    p.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="where the per-article stages run: this process (local) or Ray workers (extra [distributed])",
+    )
+    p.add_argument(
+        "--address", help="a running Ray cluster (HOST:PORT or ray://...); default: start one here"
+    )
+    p.add_argument(
+        "--workers", type=int, default=2, help="Ray workers (actors), each loading the models once"
+    )
+
+
+@command(
+    "backfill",
+    "Backfill archives: per-article stages on Ray workers or locally, then the engine in publication order.",
+    _backfill_args,
+)
+def _backfill(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
+    from .backfill import backfill
+
+    report = backfill(tracker, args.inputs, engine=args.engine, address=args.address, workers=args.workers)
+    out.write(
+        f"backfilled {report.inputs} input file(s), {report.documents} document(s): {report.added} added\n"
+    )
+    for item in report.reports:
+        for note in item.analysis:
+            out.write(safe(note) + "\n")
+    for rejected in report.rejected:
+        sys.stderr.write(safe(f"rejected: {rejected.origin}: [{rejected.stage}] {rejected.reason}") + "\n")
     return 0 if not report.rejected else 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
@@ -197,13 +197,30 @@ class Tracker:
 
         Idempotent: a document whose article is stored already counts as already present.
         """
+        watch = progress or Silent()
+        processed = (
+            item if isinstance(item, Rejected) else self.pipeline.process(item)
+            for item in watch.track(items, "ingest")
+        )
+        return self.store_processed(processed, progress=watch)
+
+    def store_processed(
+        self,
+        results: Iterable[Article | Rejected],
+        *,
+        progress: Progress | None = None,
+        on_flush: Callable[[Sequence[Article]], None] | None = None,
+        analyze: bool | None = None,
+    ) -> IngestReport:
+        """Deduplicate and store articles the per-article stages produced (here, or on a backfill's workers),
+        record the rejections, then analyse what is pending. ``on_flush`` sees each stored batch before the
+        analysis runs (a backfill caches the vectors its workers computed); ``analyze`` overrides the setting."""
         deduper = self._deduper()
         batch, seen = _Batch(), set[str]()
         added = present = duplicates = 0
         rejected: list[Rejected] = []
         watch = progress or Silent()
-        for item in watch.track(items, "ingest"):
-            result = item if isinstance(item, Rejected) else self.pipeline.process(item)
+        for result in results:
             if isinstance(result, Rejected):
                 rejected.append(result)
                 continue
@@ -217,21 +234,23 @@ class Tracker:
             batch.signatures[result.id] = signature
             seen.add(result.id)
             if len(batch.articles) >= self.settings.batch_size:
-                added += self._flush(batch)
+                added += self._flush(batch, on_flush)
                 batch = _Batch()
-        added += self._flush(batch)
+        added += self._flush(batch, on_flush)
         rejected = summarised(rejected)
         if rejected:
             self.store.add_rejections(rejected)
         notes: tuple[str, ...] = ()
         # Also when nothing was added: an analysis interrupted earlier (a crash, a kill) is finished now.
-        if self.settings.analyze:
+        if self.settings.analyze if analyze is None else analyze:
             notes = self.analyze(progress=watch)
         return IngestReport(added, present, duplicates, tuple(rejected), notes)
 
-    def _flush(self, batch: _Batch) -> int:
+    def _flush(self, batch: _Batch, on_flush: Callable[[Sequence[Article]], None] | None = None) -> int:
         if batch.articles:
             self.store.add_articles(batch.articles, batch.signatures)
+            if on_flush is not None:
+                on_flush(batch.articles)
         return len(batch.articles)
 
     def analyze(self, *, rebuild: bool = False, progress: Progress | None = None) -> tuple[str, ...]:
