@@ -178,12 +178,14 @@ def _score_pairs(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int
 
 
 def _eval_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("suite", choices=["semeval", "timeline", "demo", "slavicner", "quotes"],
-                   help="semeval: pair similarity and same-event F1; timeline: ML-Crisis timelines; "
+    p.add_argument("suite", choices=["semeval", "events", "timeline", "demo", "slavicner", "quotes"],
+                   help="semeval: pair similarity and same-event F1; events: same-event decisions on SemEval "
+                   "pairs with run-time entity ids, cross-lingual and different-time pairs apart; "
+                   "timeline: ML-Crisis timelines; "
                    "demo: the demo corpus's gold events, stories, entities and claims; slavicner: entity "
                    "identity across languages and scripts; quotes: German Wikinews quotes and speakers, plus the "
                    "Czech/Russian sentences and hand-annotated SemEval quotes when present")  # fmt: skip
-    p.add_argument("--pairs", help="semeval: the pairs JSONL file with gold 'overall' scores")
+    p.add_argument("--pairs", help="semeval, events: the pairs JSONL file with gold 'overall' scores")
     p.add_argument(
         "--data",
         help="timeline: the ML-Crisis folder (articles.jsonl, timelines.jsonl); slavicner, "
@@ -192,12 +194,14 @@ def _eval_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--topics",
         help="timeline: comma-separated topics (default: dev topics egypt,libya); "
-        "slavicner: split dev|test|unseen; quotes: split dev|test|train (default dev)",
+        "slavicner: split dev|test|unseen; quotes: split dev|test|train (default dev); "
+        "events: SemEval split dev|test (default test)",
     )
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
 
 
-@command("eval", "Evaluate newsloom with baselines: 'eval semeval --pairs FILE', 'eval timeline', 'eval demo', "
+@command("eval", "Evaluate newsloom with baselines: 'eval semeval --pairs FILE', 'eval events --topics test', "
+         "'eval timeline', 'eval demo', "
          "'eval slavicner --topics test', 'eval quotes --topics test'.",
          _eval_args, store="none")  # fmt: skip
 def _eval(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:

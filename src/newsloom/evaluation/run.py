@@ -31,8 +31,9 @@ def run_suite(
     topics: str | None = None,
     open_tracker: Callable[[Settings], DemoRunner] | None = None,
 ) -> tuple[dict[str, Any], str]:
-    """Run ``semeval``, ``timeline``, ``demo``, ``slavicner`` or ``quotes``; returns the report and a plain-text
-    table of it. For ``slavicner`` and ``quotes`` the ``topics`` argument names the split (default ``dev``)."""
+    """Run ``semeval``, ``events``, ``timeline``, ``demo``, ``slavicner`` or ``quotes``; returns the report and a
+    plain-text table of it. For ``slavicner`` and ``quotes`` the ``topics`` argument names the split (default
+    ``dev``), for ``events`` the SemEval split (default ``test``)."""
     from ..stages.embed import E5Embedder
 
     if suite == "semeval":
@@ -41,6 +42,14 @@ def run_suite(
         path = _existing(pairs, SHARED_DATA / "semeval2022_task8" / "pairs_dev.jsonl", "SemEval pairs file")
         report = evaluate_semeval(path, E5Embedder(threads=settings.embed_threads))
         return report, format_report(report)
+    if suite == "events":
+        from .events import evaluate_events, format_events_report
+
+        split = topics or "test"
+        default = SHARED_DATA / "semeval2022_task8" / f"pairs_{split}.jsonl"
+        path = _existing(pairs, default, "SemEval pairs file")
+        report = evaluate_events(path, E5Embedder(threads=settings.embed_threads))
+        return report, format_events_report(report)
     if suite == "timeline":
         from .timeline import DEV_TOPICS, evaluate_timeline, format_timeline_report
 
@@ -87,5 +96,5 @@ def run_suite(
             text += "\n\n" + format_quotes_semeval_report(report["semeval_quotes"])
         return report, text
     raise InputError(
-        f"unknown evaluation suite {suite!r}; choose semeval, timeline, demo, slavicner or quotes"
+        f"unknown evaluation suite {suite!r}; choose semeval, events, timeline, demo, slavicner or quotes"
     )
