@@ -201,6 +201,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (hash, model)
     );
     """,
+    # 3: the near-duplicate index as rows (see the SQLite schema); filled from the stored signatures on migrating.
+    """
+    CREATE TABLE dedup_bands (
+        key BIGINT NOT NULL,
+        seq BIGINT NOT NULL,
+        PRIMARY KEY (key, seq)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

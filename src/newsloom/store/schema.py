@@ -197,6 +197,16 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE published_how = 'inferred';
     DELETE FROM state WHERE name IN ('clusterer', 'claim_vectors', 'analysed_articles');
     """,
+    # 3: the near-duplicate index as rows (LSH band keys of each signature -> arrival number), looked up per
+    # article instead of rebuilt in memory from every signature by each process. Filled from the stored
+    # signatures by the store when it migrates.
+    """
+    CREATE TABLE dedup_bands (
+        key INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (key, seq)
+    ) WITHOUT ROWID;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
