@@ -118,7 +118,7 @@ class PostgresStore(PostgresAnalysis):
                 version = self._schema_version()
                 for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                     self.db.execute(script.encode())
-                    if number == 3:
+                    if number == 2:  # the duplicate index (SQLite's version 3)
                         self._index_signatures()
                     self.db.execute("DELETE FROM schema_version")
                     self.db.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))

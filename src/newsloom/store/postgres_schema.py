@@ -201,7 +201,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (hash, model)
     );
     """,
-    # 3: the near-duplicate index as rows (see the SQLite schema); filled from the stored signatures on migrating.
+    # 2: the near-duplicate index as rows (SQLite version 3); filled from the stored signatures on migrating.
     """
     CREATE TABLE dedup_bands (
         key BIGINT NOT NULL,
