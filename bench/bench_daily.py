@@ -11,6 +11,9 @@ Run from the repository root: ``python -m bench.bench_daily [--sizes 1000,10000]
   same batch against the same bulk.
 - In the same run: the real encoder alone on the same texts (``embed_articles``), for the ratio the engine issue
   targets (<= 1.5x), and read-path latencies (events, stories, search, show, digest of one event).
+- ``--backend postgres`` runs the same on a throwaway PostgreSQL + pgvector server (``tests/pg_server.py``); each
+  measurement gets a copy of the bulk database (``CREATE DATABASE ... TEMPLATE``). CPU seconds are this process's
+  only: the server's own work (index maintenance, queries) is not in them, so compare wall times too.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ import hashlib
 import json
 import resource
 import shutil
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -56,11 +61,11 @@ class HashingEncoder:
         return out
 
 
-def real_batch(size: int) -> list[dict[str, str]]:
+def real_batch(size: int, data: Path = SHARED) -> list[dict[str, str]]:
     """``size`` distinct SemEval test texts as JSONL records (title = first sentence, language from the pair)."""
     seen: set[str] = set()
     out = []
-    with (SHARED / "semeval2022_task8" / "pairs_test.jsonl").open(encoding="utf-8") as handle:
+    with (data / "semeval2022_task8" / "pairs_test.jsonl").open(encoding="utf-8") as handle:
         for line in handle:
             pair = json.loads(line)
             for text, lang in ((pair["text1"], pair["lang1"]), (pair["text2"], pair["lang2"])):
@@ -82,7 +87,7 @@ def _write_jsonl(path: Path, records: Sequence[dict[str, str]]) -> Path:
     return path
 
 
-def build_bulk(db: Path, target: int, gazetteer_models: Models, seed: int, chunk: int = 2000) -> float:
+def build_bulk(db: Path | str, target: int, gazetteer_models: Models, seed: int, chunk: int = 2000) -> float:
     """Grow the store at ``db`` to ``target`` generated articles (stand-in encoder); returns seconds spent."""
     start = time.perf_counter()
     with Tracker(Settings(db=str(db), batch_size=500)) as tracker:
@@ -136,7 +141,7 @@ def read_paths(tracker: Tracker, repeats: int = 20) -> dict[str, float]:
     return out
 
 
-def measure(db: Path, batch_file: Path, models: Models) -> dict[str, object]:
+def measure(db: Path | str, batch_file: Path, models: Models) -> dict[str, object]:
     from newsloom.stages.embed import embed_articles
 
     with Tracker(Settings(db=str(db))) as tracker:
@@ -151,10 +156,75 @@ def measure(db: Path, batch_file: Path, models: Models) -> dict[str, object]:
             "encoder_cpu": enc_cpu, "reads": reads}  # fmt: skip
 
 
+class _SQLiteStores:
+    """The bulk store and its copies as SQLite files in one folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.bulk = str(folder / "bulk.db")
+
+    def copy(self, name: str) -> str:
+        trial = self.folder / f"{name}.db"
+        shutil.copy(self.bulk, trial)
+        for suffix in ("-wal", "-shm"):
+            if Path(self.bulk + suffix).exists():
+                shutil.copy(self.bulk + suffix, str(trial) + suffix)
+        return str(trial)
+
+    def drop(self, url: str) -> None:
+        Path(url).unlink()
+
+
+class _PostgresStores:
+    """The bulk store and its copies as databases on one throwaway server (copies by ``TEMPLATE``)."""
+
+    def __init__(self, admin: str) -> None:
+        import psycopg
+
+        self.admin, self.base = admin, admin.rpartition("/")[0]
+        with psycopg.connect(admin, autocommit=True) as db:
+            for statement in ("DROP DATABASE IF EXISTS bulk", "CREATE DATABASE bulk"):
+                db.execute(statement.encode())
+        with psycopg.connect(f"{self.base}/bulk", autocommit=True) as db:
+            db.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            db.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        self.bulk = f"{self.base}/bulk"
+
+    def copy(self, name: str) -> str:
+        import psycopg
+
+        with psycopg.connect(self.admin, autocommit=True) as db:
+            db.execute(f"CREATE DATABASE {name.replace('-', '_')} TEMPLATE bulk".encode())
+        return f"{self.base}/{name.replace('-', '_')}"
+
+    def drop(self, url: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin, autocommit=True) as db:
+            db.execute(f"DROP DATABASE IF EXISTS {url.rpartition('/')[2]} WITH (FORCE)".encode())
+
+
+@contextmanager
+def _stores(backend: str, folder: Path) -> Iterator[_SQLiteStores | _PostgresStores]:
+    if backend == "sqlite":
+        yield _SQLiteStores(folder)
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from pg_server import embedded_server
+
+    with embedded_server() as admin:
+        yield _PostgresStores(admin)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument(
+        "--data", type=Path, default=SHARED, help="the shared data folder (default: %(default)s)"
+    )
+    parser.add_argument("--section", default="daily_ingest", help="BENCHMARKS.md section to write")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     t0 = time.perf_counter()
@@ -162,25 +232,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     models.embedder.embed(["warm up"])
     load_wall = time.perf_counter() - t0
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        batch_file = _write_jsonl(folder / "real.jsonl", real_batch(args.batch))
-        bulk = folder / "bulk.db"
+    with tempfile.TemporaryDirectory() as tmp, _stores(args.backend, Path(tmp)) as stores:
+        batch_file = _write_jsonl(Path(tmp) / "real.jsonl", real_batch(args.batch, args.data))
         for size in sizes:
-            build = build_bulk(bulk, size, models, seed=5)
-            trial = folder / f"trial-{size}.db"
-            shutil.copy(bulk, trial)
-            for suffix in ("-wal", "-shm"):
-                if Path(str(bulk) + suffix).exists():
-                    shutil.copy(str(bulk) + suffix, str(trial) + suffix)
+            build = build_bulk(stores.bulk, size, models, seed=5)
+            trial = stores.copy(f"trial-{size}")
             result = measure(trial, batch_file, models)
             result["build"] = build
+            result["backend"] = args.backend
+            result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             rows.append(result)
             print(json.dumps(result, default=str), flush=True)
-            trial.unlink()
+            stores.drop(trial)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     body = _report(rows, args.batch, load_wall, peak)
-    write_section("daily_ingest", body)
+    write_section(args.section, body)
     print(body)
 
 

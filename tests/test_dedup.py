@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsloom.stages.dedup import Deduper, shingle_jaccard
+from newsloom.stages.dedup import Deduper, band_keys, shingle_jaccard
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "semeval2022_task8"
 
@@ -93,6 +93,53 @@ def test_signature_round_trip_rebuilds_the_same_answers() -> None:
     rebuilt = Deduper()
     assert {k: rebuilt.add_signature(k, s) for k, s in sigs.items()} == answers
     assert answers == {"a": None, "b": None, "c": "a", "d": "a"}
+
+
+class BandTable:
+    """The store's duplicate index in miniature: band key -> arrival numbers, and the stored rows."""
+
+    def __init__(self) -> None:
+        self.keys: dict[int, set[int]] = {}
+        self.rows: list[tuple[str, bytes, str]] = []
+
+    def store(self, article_id: str, sig: bytes, root: str | None) -> None:
+        for key in band_keys(sig):
+            self.keys.setdefault(key, set()).add(len(self.rows))
+        self.rows.append((article_id, sig, root or article_id))
+
+    def lookup(self, keys: object) -> list[tuple[str, bytes, str]]:
+        found = set().union(*(self.keys.get(k, set()) for k in keys))  # type: ignore[attr-defined]
+        return [self.rows[i] for i in sorted(found)]
+
+
+def test_stored_band_rows_give_the_answers_of_one_index_in_memory() -> None:
+    texts = {
+        "a": WIRE,
+        "b": SAME_EVENT,
+        "c": syndicated_copy(3),
+        "d": WIRE.upper(),
+        "e": syndicated_copy(5),
+        "f": SAME_EVENT + " Shares rose.",
+    }
+    memory = Deduper()
+    expected = {k: memory.add(k, t) for k, t in texts.items()}
+    table = BandTable()
+    stored = Deduper(stored=table.lookup)
+    answers = {}
+    for n, (k, text) in enumerate(texts.items()):
+        answers[k] = stored.add(k, text)
+        table.store(k, stored.signature(text), answers[k])
+        if n % 2:  # flushed: the store answers for these from now on
+            stored.forget_local()
+    assert answers == expected == {"a": None, "b": None, "c": "a", "d": "a", "e": "a", "f": "b"}
+    assert Deduper(stored=table.lookup).query(WIRE)[0] in {"a", "d"}
+
+
+def test_band_keys_of_texts_without_words_or_foreign_bytes_are_empty() -> None:
+    d = Deduper()
+    assert band_keys(d.signature(" ... ")) == []
+    assert band_keys(b"sig") == []
+    assert len(band_keys(d.signature(WIRE))) == 33  # 32 bands of 4 and the exact-copy digest
 
 
 def test_signatures_are_deterministic_across_instances() -> None:

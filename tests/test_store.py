@@ -307,3 +307,58 @@ def test_a_busy_store_waits_then_names_the_writer(tmp_path: Path, monkeypatch: p
     with open_store(path) as store:  # once the first writer is done, writing works
         store.add_articles([make_article("a1", "T", "x")], {})
         assert store.count_articles() == 1
+
+
+def test_a_story_left_with_one_event_by_a_merge_is_gone_from_its_event_too(store: Store) -> None:
+    store.add_articles([make_article(i, f"T{i}", "x") for i in ("a1", "a2", "a3")], {})
+    day = dt.date(2024, 6, 19)
+    ev1 = Event("ev1", "One", day, day, ("a1",), ("en",), 1, "st1")
+    ev2 = Event("ev2", "Two", day, day, ("a2",), ("en",), 1, "st1")
+    store.apply(
+        BatchPlan(
+            analysed=("a1", "a2"),
+            article_updates={"a1": {"event_id": "ev1"}, "a2": {"event_id": "ev2"}},
+            events=(ev1, ev2),
+            stories=(Story("st1", "Both", ("ev1", "ev2")),),
+        )
+    )
+    survivor = dataclasses.replace(ev1, article_ids=("a1", "a2", "a3"), sources=3)
+    store.apply(
+        BatchPlan(
+            analysed=("a3",),
+            article_updates={"a3": {"event_id": "ev1"}},
+            merges={"ev2": "ev1"},
+            events=(survivor,),
+        )
+    )
+    assert store.stories() == []
+    assert store.event("ev1").story_id is None
+    assert store.integrity() == []
+
+
+def test_duplicate_index_rows_find_stored_copies(store: Store) -> None:
+    from newsloom.stages.dedup import Deduper, band_keys
+
+    d = Deduper()
+    text = "The council approved the new budget for schools and roads on Monday evening after a long debate."
+    a1, a2 = make_article("a1", "T", text), make_article("a2", "T2", "Something else entirely, about rain.")
+    a3 = dataclasses.replace(make_article("a3", "T3", text), duplicate_of="a1")
+    sigs = {"a1": d.signature(text), "a2": d.signature(a2.text), "a3": d.signature(text)}
+    store.add_articles([a1, a2, a3], sigs)
+    found = store.duplicate_candidates(band_keys(d.signature(text.upper())))
+    assert found == [("a1", sigs["a1"], "a1"), ("a3", sigs["a3"], "a1")]
+    assert store.duplicate_candidates([]) == []
+
+
+def test_a_version_2_store_gets_its_duplicate_index_from_the_stored_signatures(tmp_path: Path) -> None:
+    from newsloom.stages.dedup import Deduper, band_keys
+
+    path, d = tmp_path / "v2.db", Deduper()
+    text = "The council approved the new budget for schools and roads on Monday evening after a long debate."
+    with SQLiteStore(path) as store:
+        store.add_articles([make_article("a1", "T", text)], {"a1": d.signature(text)})
+    db = sqlite3.connect(path)
+    db.executescript("DROP TABLE dedup_bands; PRAGMA user_version = 2;")
+    db.close()
+    with SQLiteStore(path) as store:
+        assert [r[0] for r in store.duplicate_candidates(band_keys(d.signature(text)))] == ["a1"]

@@ -65,6 +65,20 @@ def test_schema_version_is_recorded_and_a_newer_one_refused(pg_url: str) -> None
         PostgresStore(pg_url)
 
 
+def test_a_version_1_database_gets_its_duplicate_index_from_the_stored_signatures(pg_url: str) -> None:
+    from newsloom.stages.dedup import Deduper, band_keys
+
+    d = Deduper()
+    text = "The council approved the new budget for schools and roads on Monday evening after a long debate."
+    with PostgresStore(pg_url) as store:
+        store.add_articles([make_article("a1", "T", text)], {"a1": d.signature(text)})
+        with store.transaction():
+            store.db.execute("DROP TABLE dedup_bands")
+            store.db.execute("UPDATE schema_version SET version = 1")
+    with PostgresStore(pg_url) as store:
+        assert [r[0] for r in store.duplicate_candidates(band_keys(d.signature(text)))] == ["a1"]
+
+
 def test_two_writers_serialise(pg_url: str) -> None:
     with PostgresStore(pg_url) as first, PostgresStore(pg_url) as second:
         waited: list[float] = []

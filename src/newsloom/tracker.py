@@ -134,7 +134,6 @@ class Tracker:
         self._pipeline: Pipeline | None = None
         self._models: Models | None = None
         self._dedup: Deduper | None = None
-        self._dedup_seq = 0  # arrival number up to which the deduper holds the stored signatures
 
     @property
     def models(self) -> Models:
@@ -162,16 +161,12 @@ class Tracker:
         return self._pipeline
 
     def _deduper(self) -> Deduper:
-        """The near-duplicate index, built once per tracker and brought up to date with articles stored since
-        (by this or another process), so a long-running worker does not rebuild it for every batch."""
+        """The near-duplicate index: stored articles are found through the store's band rows (what another
+        process stored too), so only the articles not flushed yet are held in memory."""
         if self._dedup is None:
-            self._dedup = Deduper(threshold=self.settings.dedup_threshold)
-        newest = self.store.last_seq()
-        if newest > self._dedup_seq:
-            for article_id, signature in self.store.signatures(after=self._dedup_seq):
-                if article_id not in self._dedup:  # this tracker's own articles are indexed already
-                    self._dedup.add_signature(article_id, signature)
-            self._dedup_seq = newest
+            self._dedup = Deduper(
+                threshold=self.settings.dedup_threshold, stored=self.store.duplicate_candidates
+            )
         return self._dedup
 
     # ---- ingest ---------------------------------------------------------------------------------------------
@@ -249,6 +244,7 @@ class Tracker:
     def _flush(self, batch: _Batch, on_flush: Callable[[Sequence[Article]], None] | None = None) -> int:
         if batch.articles:
             self.store.add_articles(batch.articles, batch.signatures)
+            self._deduper().forget_local()  # the store finds them now
             if on_flush is not None:
                 on_flush(batch.articles)
         return len(batch.articles)

@@ -13,12 +13,17 @@ pairs above 0.5 are truly identical scraped texts (cookie walls, bot-block pages
 
 Duplicate chains point at the original: if B duplicates A and C duplicates B, ``add`` returns A for C.
 Texts with no word tokens are never duplicates (there is nothing to compare).
+
+A store keeps the LSH bands of every stored signature as rows (:func:`band_keys`, table ``dedup_bands``), so a
+:class:`Deduper` given ``stored=`` asks the store for candidates by indexed lookup instead of holding an index of
+every stored article in memory (about 1.5 GB at 1M articles, and a rebuild per process).
 """
 
 from __future__ import annotations
 
 import hashlib
 import struct
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -31,6 +36,36 @@ _SCHEME = "affine32"
 _MAGIC = b"NLD1"
 _DIGEST = 16
 _HEADER = struct.Struct("<4sHQ")  # magic, num_perm, seed
+# Persisted bands: 4 hash values per band (32 bands at num_perm 128: what MinHashLSH picks for the default
+# candidate threshold 0.35). Pinned, because stored band rows must stay comparable with new ones.
+BAND_ROWS = 4
+_DIGEST_BAND = 0xFFFF  # the exact-copy digest is one more "band"
+
+# band keys -> stored (article id, signature, original it duplicates or itself), in arrival order
+StoredLookup = Callable[[Sequence[int]], Sequence[tuple[str, bytes, str]]]
+
+
+def band_keys(sig: bytes) -> list[int]:
+    """Signed 64-bit keys of a signature's LSH bands and its exact-copy digest (none for a text without words).
+
+    Two signatures sharing a key are duplicate candidates; a store indexes these keys.
+    """
+    if len(sig) < _HEADER.size + _DIGEST or sig[: len(_MAGIC)] != _MAGIC:
+        return []  # not a signature of this format: nothing to index
+    num_perm = _HEADER.unpack_from(sig)[1]
+    digest = sig[_HEADER.size : _HEADER.size + _DIGEST]
+    values = sig[_HEADER.size + _DIGEST :]
+    if not any(values):
+        return []
+    width = 8 * BAND_ROWS
+    parts = [(band, values[band * width : (band + 1) * width]) for band in range(num_perm // BAND_ROWS)]
+    parts.append((_DIGEST_BAND, digest))
+    return [
+        int.from_bytes(
+            hashlib.blake2b(band.to_bytes(2, "little") + part, digest_size=8).digest(), "little", signed=True
+        )
+        for band, part in parts
+    ]
 
 
 class Deduper:
@@ -44,8 +79,17 @@ class Deduper:
     2
     """
 
-    def __init__(self, *, threshold: float = 0.5, num_perm: int = 128, seed: int = 1) -> None:
-        """``threshold``: minimum estimated Jaccard of word 3-shingles; ``seed`` fixes the hash permutations."""
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.5,
+        num_perm: int = 128,
+        seed: int = 1,
+        stored: StoredLookup | None = None,
+    ) -> None:
+        """``threshold``: minimum estimated Jaccard of word 3-shingles; ``seed`` fixes the hash permutations;
+        ``stored``: candidates among stored articles by band keys (see :func:`band_keys`), which count as earlier
+        than every article added here."""
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
         if num_perm < 16:
@@ -54,9 +98,13 @@ class Deduper:
         self.num_perm = num_perm
         self.seed = seed
         self._template = MinHash(num_perm=num_perm, seed=seed, scheme=_SCHEME)
+        self._stored = stored
+        self._clear()
+
+    def _clear(self) -> None:
         # LSH is a candidate filter: a lower threshold there costs a few extra verifications but recovers pairs
         # whose banded estimate falls just short.
-        self._lsh = MinHashLSH(threshold=max(0.1, threshold - 0.15), num_perm=num_perm)
+        self._lsh = MinHashLSH(threshold=max(0.1, self.threshold - 0.15), num_perm=self.num_perm)
         self._by_digest: dict[bytes, str] = {}
         self._minhash: dict[str, LeanMinHash] = {}
         self._root: dict[str, str] = {}
@@ -103,22 +151,30 @@ class Deduper:
         if mh is None:
             self._root[article_id] = article_id
             return None
-        original = self._by_digest.get(digest)
-        if original is None:
-            original = self._best_match(mh)
-        self._root[article_id] = self._root[original] if original is not None else article_id
+        root = self._root.get(self._by_digest.get(digest, ""))
+        if root is None:
+            scored = self._scored(mh, sig)
+            root = scored[0][2] if scored else None
+        self._root[article_id] = root or article_id
         self._order[article_id] = len(self._order)
         self._by_digest.setdefault(digest, article_id)
         self._minhash[article_id] = mh
         self._lsh.insert(article_id, mh, check_duplication=False)
-        return self._root[original] if original is not None else None
+        return root
+
+    def forget_local(self) -> None:
+        """Drop the articles added here (once the store holds them and ``stored`` finds them): bounded memory."""
+        if self._stored is None:
+            raise ValueError("only a Deduper with stored= can forget its own articles")
+        self._clear()
 
     def query(self, text: str) -> list[str]:
         """Ids of indexed articles that ``text`` duplicates (exact or near), most similar first."""
-        digest, mh = self._decode(self.signature(text))
+        sig = self.signature(text)
+        digest, mh = self._decode(sig)
         if mh is None:
             return []
-        scored = self._scored(mh)
+        scored = [(s, a) for s, a, _ in self._scored(mh, sig)]
         exact = self._by_digest.get(digest)
         if exact is not None:
             scored = [(1.0, exact), *((s, a) for s, a in scored if a != exact)]
@@ -128,19 +184,25 @@ class Deduper:
         """The original that ``article_id`` duplicates, or itself."""
         return self._root[article_id]
 
-    def _best_match(self, mh: LeanMinHash) -> str | None:
-        scored = self._scored(mh)
-        return scored[0][1] if scored else None
-
-    def _scored(self, mh: LeanMinHash) -> list[tuple[float, str]]:
-        """Candidates verified against the threshold, most similar first; ties go to the earlier article."""
-        scored = []
+    def _scored(self, mh: LeanMinHash, sig: bytes) -> list[tuple[float, str, str]]:
+        """Candidates verified against the threshold as (similarity, id, root), most similar first; ties go to
+        the earlier article (stored ones first, in arrival order)."""
+        scored: list[tuple[float, int, str, str]] = []
+        if self._stored is not None:
+            stored = self._stored(band_keys(sig))
+            for rank, (candidate, other, root) in enumerate(stored):
+                if candidate in self._root:  # added here too (not forgotten yet): scored below
+                    continue
+                theirs = self._decode(other)[1]
+                similarity = 0.0 if theirs is None else 1.0 if other == sig else mh.jaccard(theirs)
+                if similarity >= self.threshold:
+                    scored.append((similarity, rank - len(stored), candidate, root))
         for candidate in self._lsh.query(mh):
             similarity = mh.jaccard(self._minhash[candidate])
             if similarity >= self.threshold:
-                scored.append((similarity, candidate))
-        scored.sort(key=lambda item: (-item[0], self._order[item[1]]))
-        return scored
+                scored.append((similarity, self._order[candidate], candidate, self._root[candidate]))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [(similarity, candidate, root) for similarity, _, candidate, root in scored]
 
     def _decode(self, sig: bytes) -> tuple[bytes, LeanMinHash | None]:
         """Check a signature's header and rebuild its MinHash (``None`` for a text without tokens)."""

@@ -120,10 +120,30 @@ class PostgresStore(PostgresReads, PostgresAnalysis):
                 version = self._schema_version()
                 for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                     self.db.execute(script.encode())
+                    if number == 2:  # the duplicate index (SQLite's version 3)
+                        self._index_signatures()
                     self.db.execute("DELETE FROM schema_version")
                     self.db.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
         except psycopg.Error as exc:
             raise StoreError(f"{self.path}: cannot prepare the newsloom schema: {exc}") from exc
+
+    def _index_signatures(self) -> None:
+        """Version 2 kept only the signatures: write their duplicate-index rows."""
+        rows = self.db.execute(
+            "SELECT a.seq, s.signature FROM signatures s JOIN articles a ON a.id = s.article_id"
+        ).fetchall()
+        with self.db.cursor() as cur:
+            for row in rows:
+                self._add_bands(cur, row["seq"], bytes(row["signature"]))
+
+    @staticmethod
+    def _add_bands(cur: Any, seq: int, signature: bytes) -> None:
+        from ..stages.dedup import band_keys
+
+        cur.executemany(
+            "INSERT INTO dedup_bands (key, seq) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            [(k, seq) for k in band_keys(signature)],
+        )
 
     def _schema_version(self) -> int:
         """The migration this database is at (0: none); refuses a newer schema than this newsloom knows."""
@@ -195,9 +215,11 @@ class PostgresStore(PostgresReads, PostgresAnalysis):
                 cur.execute(
                     f"INSERT INTO articles ({', '.join(_column(c) for c in row)}, search) VALUES "
                     f"({', '.join(['%s'] * len(row))}, setweight(to_tsvector('simple', unaccent(%s)), 'A') || "
-                    "setweight(to_tsvector('simple', unaccent(%s)), 'B'))",
+                    "setweight(to_tsvector('simple', unaccent(%s)), 'B')) RETURNING seq",
                     [*row.values(), search_text(article.title), search_text(article.text)],
                 )
+                returned = cur.fetchone()
+                seq = int(returned["seq"]) if returned else 0
                 cur.executemany(
                     "INSERT INTO removed_lines (article_id, line_no, text, reason) VALUES (%s, %s, %s, %s)",
                     [(row["id"], r.line_no, _text(r.text), _text(r.reason)) for r in article.removed],
@@ -207,6 +229,7 @@ class PostgresStore(PostgresReads, PostgresAnalysis):
                         "INSERT INTO signatures (article_id, signature) VALUES (%s, %s)",
                         (row["id"], signatures[article.id]),
                     )
+                    self._add_bands(cur, seq, signatures[article.id])
 
     def add_rejections(self, rejected: Sequence[Rejected]) -> None:
         stamp = _now()
@@ -319,6 +342,18 @@ class PostgresStore(PostgresReads, PostgresAnalysis):
             self.db.execute(b"SET LOCAL hnsw.iterative_scan = relaxed_order")
             rows = self.db.execute(sql.encode(), args).fetchall()
         return [codec.article_from_row(r) for r in rows]
+
+    def duplicate_candidates(self, keys: Sequence[int]) -> list[tuple[str, bytes, str]]:
+        """Stored articles sharing a duplicate-index key: (id, signature, original or itself), in arrival order."""
+        if not keys:
+            return []
+        rows = self.db.execute(
+            "SELECT a.id, s.signature, coalesce(a.duplicate_of, a.id) AS root FROM articles a "
+            "JOIN signatures s ON s.article_id = a.id WHERE a.seq IN "
+            "(SELECT seq FROM dedup_bands WHERE key = ANY(%s)) ORDER BY a.seq",
+            (list(keys),),
+        ).fetchall()
+        return [(r["id"], bytes(r["signature"]), r["root"]) for r in rows]
 
     def signatures(self, *, after: int = 0) -> Iterator[tuple[str, bytes]]:
         """Duplicate-detection signatures in arrival order (of articles after arrival number ``after``)."""

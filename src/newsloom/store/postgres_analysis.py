@@ -541,8 +541,10 @@ class PostgresAnalysis:
         # are counted (through the events' story index): no scan of every event per batch.
         survivors = sorted(set(plan.merges.values()))
         if survivors:
+            # Its remaining event leaves it too, or it would point at a story that does not exist.
             cur.execute(
-                "DELETE FROM stories WHERE id IN (SELECT story_id FROM events WHERE id = ANY(%s) "
-                "AND story_id IS NOT NULL) AND (SELECT count(*) FROM events e WHERE e.story_id = stories.id) < 2",
+                "WITH gone AS (DELETE FROM stories WHERE id IN (SELECT story_id FROM events WHERE id = ANY(%s) "
+                "AND story_id IS NOT NULL) AND (SELECT count(*) FROM events e WHERE e.story_id = stories.id) < 2 "
+                "RETURNING id) UPDATE events SET story_id = NULL WHERE story_id IN (SELECT id FROM gone)",
                 (survivors,),
             )

@@ -201,7 +201,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (hash, model)
     );
     """,
-    # 2: indexes of the paged read paths (store/postgres_reads.py): each filter in arrival order, events by
+    # 2: the near-duplicate index as rows (SQLite version 3); filled from the stored signatures on migrating.
+    """
+    CREATE TABLE dedup_bands (
+        key BIGINT NOT NULL,
+        seq BIGINT NOT NULL,
+        PRIMARY KEY (key, seq)
+    );
+    """,
+    # 3: indexes of the paged read paths (store/postgres_reads.py): each filter in arrival order, events by
     # date and entities by rank for keyset pages, and id prefixes (text_pattern_ops serves LIKE 'abc%').
     """
     CREATE INDEX IF NOT EXISTS articles_language_seq ON articles(language, seq);

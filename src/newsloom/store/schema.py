@@ -197,7 +197,17 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE published_how = 'inferred';
     DELETE FROM state WHERE name IN ('clusterer', 'claim_vectors', 'analysed_articles');
     """,
-    # 3: indexes of the paged read paths (store/sqlite_reads.py). An index on one column also orders by rowid
+    # 3: the near-duplicate index as rows (LSH band keys of each signature -> arrival number), looked up per
+    # article instead of rebuilt in memory from every signature by each process. Filled from the stored
+    # signatures by the store when it migrates.
+    """
+    CREATE TABLE dedup_bands (
+        key INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (key, seq)
+    ) WITHOUT ROWID;
+    """,
+    # 4: indexes of the paged read paths (store/sqlite_reads.py). An index on one column also orders by rowid
     # (= seq), so each serves its filter in arrival order; events by date and entities by rank page by keyset.
     """
     CREATE INDEX IF NOT EXISTS articles_language ON articles(language);

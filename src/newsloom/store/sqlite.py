@@ -160,6 +160,8 @@ class SQLiteStore(SQLiteReads, SQLiteAnalysis):
                         self.db.execute(statement)
                 if number == 2:
                     self._move_state_blobs()
+                if number == 3:
+                    self._index_signatures()
                 self.db.execute(f"PRAGMA user_version = {number}")
 
     def _move_state_blobs(self) -> None:
@@ -182,6 +184,22 @@ class SQLiteStore(SQLiteReads, SQLiteAnalysis):
                     (codec.alias_record_key(record), codec.alias_record_to_json(record)),
                 )
         self.db.execute("DELETE FROM state WHERE name IN ('entity_corrections', 'imported_aliases')")
+
+    def _index_signatures(self) -> None:
+        """Version 2 kept only the signatures: write their duplicate-index rows."""
+        rows = self.db.execute(
+            "SELECT a.seq, s.signature FROM signatures s JOIN articles a ON a.id = s.article_id"
+        )
+        for seq, signature in rows.fetchall():
+            self._add_bands(seq, bytes(signature))
+
+    def _add_bands(self, seq: int, signature: bytes) -> None:
+        from ..stages.dedup import band_keys
+
+        self.db.executemany(
+            "INSERT OR IGNORE INTO dedup_bands (key, seq) VALUES (?, ?)",
+            [(k, seq) for k in band_keys(signature)],
+        )
 
     def close(self) -> None:
         self.db.close()
@@ -252,6 +270,7 @@ class SQLiteStore(SQLiteReads, SQLiteAnalysis):
                         "INSERT INTO signatures (article_id, signature) VALUES (?, ?)",
                         (article.id, signatures[article.id]),
                     )
+                    self._add_bands(int(cursor.lastrowid or 0), signatures[article.id])
 
     def add_rejections(self, rejected: Sequence[Rejected]) -> None:
         stamp = _now()
@@ -364,6 +383,18 @@ class SQLiteStore(SQLiteReads, SQLiteAnalysis):
         )
         for row in rows:
             yield row[0], bytes(row[1])
+
+    def duplicate_candidates(self, keys: Sequence[int]) -> list[tuple[str, bytes, str]]:
+        """Stored articles sharing a duplicate-index key: (id, signature, original or itself), in arrival order."""
+        if not keys:
+            return []
+        rows = self.db.execute(
+            "SELECT a.id, s.signature, coalesce(a.duplicate_of, a.id) FROM articles a "
+            "JOIN signatures s ON s.article_id = a.id WHERE a.seq IN "
+            f"(SELECT seq FROM dedup_bands WHERE key IN ({','.join('?' * len(keys))})) ORDER BY a.seq",
+            list(keys),
+        )
+        return [(r[0], bytes(r[1]), r[2]) for r in rows]
 
     def last_seq(self) -> int:
         """Arrival number of the newest stored article (0 when empty)."""

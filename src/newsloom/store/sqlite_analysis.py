@@ -517,8 +517,16 @@ class SQLiteAnalysis:
         # are counted (through the events_story index): no scan of every event per batch.
         survivors = sorted(set(plan.merges.values()))
         if survivors:
-            self.db.execute(
-                "DELETE FROM stories WHERE id IN (SELECT story_id FROM events WHERE story_id IS NOT NULL AND id IN "
-                f"({_marks(survivors)})) AND (SELECT count(*) FROM events e WHERE e.story_id = stories.id) < 2",
-                survivors,
-            )
+            gone = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT id FROM stories WHERE id IN (SELECT story_id FROM events WHERE story_id IS NOT NULL AND "
+                    f"id IN ({_marks(survivors)})) AND (SELECT count(*) FROM events e WHERE e.story_id = stories.id) "
+                    "< 2",
+                    survivors,
+                )
+            ]
+            # Its remaining event leaves it too, or it would point at a story that does not exist.
+            if gone:
+                self.db.execute(f"DELETE FROM stories WHERE id IN ({_marks(gone)})", gone)
+                self.db.execute(f"UPDATE events SET story_id = NULL WHERE story_id IN ({_marks(gone)})", gone)
