@@ -20,10 +20,10 @@ import functools
 import re
 import unicodedata
 
-import simplemma
 from anyascii import anyascii
 from rapidfuzz.distance import Levenshtein
 
+from newsloom.stages.entities import lemmas
 from newsloom.text import fold
 
 _CYRILLIC = str.maketrans(
@@ -187,7 +187,7 @@ def base_form(token: str, lang: str) -> str:
     lang = _LEMMA_ALIAS.get(lang, lang)
     if not token[:1].isupper() or (lang not in _LEMMA_LANGS and lang != "hbs"):
         return token
-    lemma: str = simplemma.lemmatize(token, lang=lang)
+    lemma: str = lemmas.lemmatize(token, lang)
     # Reject pronoun/common-word lemmas ("Kim" -> "kto") and stem rewrites that change the name itself.
     if not lemma[:1].isupper() or fold(lemma[:3]) != fold(token[:3]):
         return token

@@ -25,10 +25,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-import simplemma
-
 from newsloom.models import Article, EntityType, Mention
-from newsloom.stages.entities import cues
+from newsloom.stages.entities import cues, lemmas
 from newsloom.stages.entities.gazetteer import GazEntry, Gazetteer
 from newsloom.stages.entities.keys import name_key, skeleton, token_key
 from newsloom.text import fold
@@ -133,9 +131,9 @@ def _is_common(word: str, lang: str) -> bool:
     if lang not in _SIMPLEMMA_LANGS:
         return False
     low = word.lower()
-    if not simplemma.is_known(low, lang=lang):
+    if not lemmas.is_known(low, lang):
         return False
-    lemma: str = simplemma.lemmatize(low, lang=lang)
+    lemma: str = lemmas.lemmatize(low, lang)
     return lemma[:1].islower()
 
 
@@ -261,11 +259,7 @@ class _Extractor:
             # An ordinary word ("Ale", "Nice", German nouns such as "Lage") is not a small city.
             if _is_common(tok.text, self.lang) and (tok.initial or entry.priority < _BIG_CITY):
                 return False
-            if (
-                self.lang == "de"
-                and entry.priority < _DE_NOUN_CITY
-                and simplemma.is_known(tok.text, lang="de")
-            ):
+            if self.lang == "de" and entry.priority < _DE_NOUN_CITY and lemmas.is_known(tok.text, "de"):
                 return False
         # A long country or curated name opening a sentence is that name even where the dictionary lists it
         # lowercased (Bulgarian "Великобритания"); short ones can be words ("Chad", "Niger").
@@ -399,7 +393,7 @@ class _Extractor:
         if self.lang == "en" and len(toks) == 1 and fold(toks[0].text) in cues.ENGLISH_CALENDAR:
             return
         # German capitalises every noun: a run of dictionary words needs a person cue to be a name.
-        german_nouns = self.lang == "de" and all(simplemma.is_known(t.text, lang="de") for t in toks)
+        german_nouns = self.lang == "de" and all(lemmas.is_known(t.text, "de") for t in toks)
         if (
             any(cues.is_org_word(t.text) for t in toks)
             or self._quoted(start, end)
