@@ -139,28 +139,37 @@ def _as_article(row: Mapping[str, Any]) -> Article:
                    str(row["text"]), str(row["lang"]), 1.0, PublicationDate(day, "metadata"))  # fmt: skip
 
 
-def _link(articles: Sequence[Article]) -> tuple[dict[str, list[Mention]], dict[str, Entity]]:
-    """Mentions and entities of a topic's articles, linked together as the pipeline links a batch."""
-    from ..stages.entities import Gazetteer, extract_mentions, link_mentions
+class _Linker:
+    """Mentions per article (extracted once) and entities linked per event, as the pipeline links a batch;
+    linking a whole topic at once is quadratic in its names."""
 
-    gazetteer, _ = Gazetteer.load()
-    raw = [m for a in articles for m in extract_mentions(a, gazetteer)]
-    result = link_mentions(raw, article_language={a.id: a.language for a in articles}, gazetteer=gazetteer)
-    by_article: dict[str, list[Mention]] = defaultdict(list)
-    for m in result.mentions:
-        by_article[m.article_id].append(m)
-    return by_article, {e.id: e for e in result.entities}
+    def __init__(self) -> None:
+        from ..stages.entities import Gazetteer
+
+        self.gazetteer, _ = Gazetteer.load()
+        self.raw: dict[str, list[Mention]] = {}
+
+    def link(self, articles: Sequence[Article]) -> tuple[list[Mention], dict[str, Entity]]:
+        from ..stages.entities import extract_mentions, link_mentions
+
+        for a in articles:
+            if a.id not in self.raw:
+                self.raw[a.id] = extract_mentions(a, self.gazetteer)
+        raw = [m for a in articles for m in self.raw[a.id]]
+        result = link_mentions(
+            raw, article_language={a.id: a.language for a in articles}, gazetteer=self.gazetteer
+        )
+        return list(result.mentions), {e.id: e for e in result.entities}
 
 
 def _english_summaries(
     days: Sequence[dt.date], rows: Sequence[Mapping[str, Any]], events: Mapping[str, list[int]],
-    vectors: np.ndarray, linked: tuple[dict[str, list[Mention]], dict[str, Entity]], bank: TypeBank,
+    vectors: np.ndarray, linker: _Linker, bank: TypeBank,
 ) -> dict[dt.date, str]:  # fmt: skip
     """The English digest title and actors line of the largest event starting on each selected day."""
     from ..models import Event
     from ..stages.summarize import event_digest
 
-    mentions, entities = linked
     by_day: dict[dt.date, list[list[int]]] = defaultdict(list)
     for members in events.values():
         by_day[min(dt.date.fromisoformat(rows[i]["date"]) for i in members)].append(members)
@@ -170,9 +179,12 @@ def _english_summaries(
         members = groups[0] if groups else [i for i, r in enumerate(rows) if r["date"] == day.isoformat()]
         if not members:
             continue
+        # The 30 articles nearest the event's centre keep linking affordable on the largest events.
+        centre = vectors[members].mean(axis=0)
+        members = sorted(members, key=lambda i: -float(vectors[i] @ centre))[:30]
         arts = [_as_article(rows[i]) for i in members]
         event = Event(f"ev-{day}", "", day, day, tuple(a.id for a in arts), (), len(arts))
-        own = [m for a in arts for m in mentions.get(a.id, [])]
+        own, entities = linker.link(arts)
         digest = event_digest(event, arts, own, entities, [], vectors={a.id: vectors[i] for a, i in
                               zip(arts, members, strict=False)}, bank=bank)  # fmt: skip
         out[day] = digest.summary
@@ -198,11 +210,11 @@ def evaluate_english_timeline(
         events = cluster_topic(rows, vectors)
         scores = _date_scores(rows, events, 2.0)
         days = [d for d, _ in sorted(scores.items(), key=lambda x: (-x[1], x[0]))[: len(timeline)]]
-        linked = _link([_as_article(r) for r in rows])
+        linker = _Linker()
         systems = {
             "source-language openings (timeline baseline)": _summaries(days, rows, events, vectors, "en"),
             "English digest (event type + entities)": _english_summaries(
-                days, rows, events, vectors, linked, bank
+                days, rows, events, vectors, linker, bank
             ),
         }
         per_topic[topic] = {
