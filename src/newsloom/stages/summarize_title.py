@@ -40,6 +40,7 @@ class EventSlots:
     target: str = ""
     place: str = ""
     count: str = ""
+    actor_is_place: bool = False  # no person or organisation: the actor is a country
 
     def as_dict(self) -> dict[str, str]:
         return {"actor": self.actor, "target": self.target, "place": self.place, "count": self.count}
@@ -66,7 +67,7 @@ def event_slots(
     venues = [p for p in places if p not in (actor, target) and not any(p in s for s in speakers)]
     town = next((p for p in venues if not _is_country(p)), "")
     place = town or (venues[0] if venues else "")
-    return EventSlots(actor, target, place, shared_count(articles))
+    return EventSlots(actor, target, place, shared_count(articles), actor_is_place=not people_orgs)
 
 
 def _salient(mentions: Sequence[Mention], entities: Mapping[str, Entity]) -> list[tuple[str, str]]:
@@ -125,6 +126,8 @@ def english_title(match: TypeMatch | None, slots: EventSlots, dates: str, *, cou
     if match is not None:
         head = render_title(match.type.title, slots.as_dict())
         return head[:1].upper() + head[1:] + when
+    if slots.actor_is_place and slots.place:  # a country is no actor of its own news: "Marrakesh, Morocco"
+        return f"{slots.place}, {slots.actor}{when}: {counts}"
     who = " and ".join(n for n in (slots.actor, slots.target) if n)
     where = f" in {slots.place}" if slots.place else ""
     if who:
