@@ -184,7 +184,8 @@ def test_real_articles_in_four_languages_get_an_english_title() -> None:
 
 @pytest.mark.slow
 def test_event_type_quality_floors() -> None:
-    """Held-out floors (measured 2026-12-02, bench/bench_digest.py), a little below the figures."""
+    """Floors a little below the figures measured 2026-12-02 (held-out accuracy 0.243, precision 0.889 on 9
+    typed events, nearest type 0.378; tune 0.446 / 0.814 / 0.590)."""
     if not (SHARED_DATA / "semeval2022_task8").exists():
         pytest.skip("shared evaluation data not available")
     from newsloom.evaluation.digest import evaluate_event_types
