@@ -30,6 +30,7 @@ __all__ = ["EventSlots", "english_title", "event_slots", "shared_count", "stance
 # A number in digits (any script's digits: unicodedata decimal), with thousands separators; years are not counts.
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ .,\u00a0\u202f]\d{3})+|\d+)(?![\w.,]\d)")
 _YEARS = range(1900, 2101)
+MIN_MENTIONS = 2
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,13 @@ def event_slots(
 
 
 def _salient(mentions: Sequence[Mention], entities: Mapping[str, Entity]) -> list[tuple[str, str]]:
-    """Linked entities by mention count, ties to the one named first: (English name, type)."""
+    """Linked entities named at least twice, by mention count, ties to the one named first: (English name, type).
+
+    A name met once is too often a stray capitalised word ("El", "Pourquoi Asma") or a gazetteer accident (a town
+    with the name of a month) to stand in an English headline.
+    """
     counts = Counter(m.entity_id for m in mentions if m.entity_id in entities)
+    counts = Counter({eid: n for eid, n in counts.items() if n >= MIN_MENTIONS})
     first: dict[str, int] = {}
     for index, m in enumerate(mentions):
         if m.entity_id:
