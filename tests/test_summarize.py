@@ -107,9 +107,14 @@ def test_composed_digest_without_english_article(
 ) -> None:
     event, arts, ms, claims = foreign
     digest = event_digest(event, arts, ms, ENTITIES, claims)
-    assert digest.title == "Vladimir Putin and Kim Jong Un — Pyongyang, 18-19 Jun 2024"
-    assert "United States says" in digest.summary and "Russia and North Korea deny" in digest.summary
-    assert "Vladimir Putin says" in digest.summary
+    # No vectors, so no event type: the neutral English title, never a native quote as its predicate.
+    assert (
+        digest.title
+        == "Vladimir Putin and Kim Jong Un in Pyongyang, 18-19 Jun 2024: 3 reports in Czech, Polish, Romanian"
+    )
+    assert "United States asserts; Russia and North Korea deny" in digest.summary
+    assert "Vladimir Putin asserts" in digest.summary
+    assert "KLDR" not in digest.summary and "documentul" not in digest.summary
     assert "3 articles in Czech, Polish, Romanian" in digest.summary
     assert digest.via == "built-in" and digest.ref == "ev1"
     assert digest.claim_lines[0].startswith("United States: “KLDR dodala Rusku balistické rakety” (cs)")
@@ -207,11 +212,22 @@ def test_story_digest_timeline_in_date_order() -> None:
 def test_markdown_and_json(foreign: tuple[Event, list[Article], list[Mention], list[Claim]]) -> None:
     digest = event_digest(*foreign[:3], ENTITIES, foreign[3])
     md = render_markdown([digest], heading="Brief")
-    assert md.startswith("# Brief\n\n## Vladimir Putin and Kim Jong Un — Pyongyang, 18-19 Jun 2024\n")
+    assert md.startswith(
+        "# Brief\n\n## Vladimir Putin and Kim Jong Un in Pyongyang, 18-19 Jun 2024: 3 reports"
+    )
     assert "**Claims**" in md and "**Key sentences (original language)**" in md and "(cs)" in md
     data = json.loads(json.dumps(digest_to_json(digest), ensure_ascii=False))
     assert data["title"] == digest.title and len(data["key_sentences"]) == 3
-    assert set(data) == {"ref", "kind", "title", "summary", "via", "claim_lines", "key_sentences"}
+    assert set(data) == {
+        "ref",
+        "kind",
+        "title",
+        "summary",
+        "via",
+        "event_type",
+        "claim_lines",
+        "key_sentences",
+    }
 
 
 def test_markdown_escapes_structure() -> None:
@@ -234,4 +250,6 @@ def test_a_place_that_speaks_is_not_listed_as_where(
     event, arts, ms, _ = foreign
     speaking = [claim("c9", "a_pl", "Moscow and Pyongyang", "deny", "dostawy broni", "g9")]
     digest = event_digest(event, arts, ms, ENTITIES, speaking)
-    assert digest.title == "Vladimir Putin and Kim Jong Un, 18-19 Jun 2024"
+    assert (
+        digest.title == "Vladimir Putin and Kim Jong Un, 18-19 Jun 2024: 3 reports in Czech, Polish, Romanian"
+    )

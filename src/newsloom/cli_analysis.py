@@ -178,31 +178,33 @@ def _score_pairs(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int
 
 
 def _eval_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("suite", choices=["semeval", "events", "timeline", "demo", "slavicner", "quotes"],
+    p.add_argument("suite", choices=["semeval", "events", "timeline", "demo", "slavicner", "quotes", "digest"],
                    help="semeval: pair similarity and same-event F1; events: same-event decisions on SemEval "
                    "pairs with run-time entity ids, cross-lingual and different-time pairs apart; "
                    "timeline: ML-Crisis timelines; "
                    "demo: the demo corpus's gold events, stories, entities and claims; slavicner: entity "
                    "identity across languages and scripts; quotes: German Wikinews quotes and speakers, plus the "
-                   "Czech/Russian sentences and hand-annotated SemEval quotes when present")  # fmt: skip
+                   "Czech/Russian sentences and hand-annotated SemEval quotes when present; "
+                   "digest: English event-type accuracy and English ML-Crisis timelines (ROUGE-1/2)")  # fmt: skip
     p.add_argument("--pairs", help="semeval, events: the pairs JSONL file with gold 'overall' scores")
     p.add_argument(
         "--data",
         help="timeline: the ML-Crisis folder (articles.jsonl, timelines.jsonl); slavicner, "
-        "quotes: the data folder (default ../shared/data/slavicner, .../wikinews_quotes_de)",
+        "quotes: the data folder (default ../shared/data/slavicner, .../wikinews_quotes_de); digest: the "
+        "shared data folder holding semeval2022_task8 and ml_crisis (default ../shared/data)",
     )
     p.add_argument(
         "--topics",
         help="timeline: comma-separated topics (default: dev topics egypt,libya); "
         "slavicner: split dev|test|unseen; quotes: split dev|test|train (default dev); "
-        "events: SemEval split dev|test (default test)",
+        "events: SemEval split dev|test (default test); digest: ML-Crisis topics (default: test topics syria,yemen)",
     )
     p.add_argument("--json", action="store_true", help="print the full report as JSON")
 
 
 @command("eval", "Evaluate newsloom with baselines: 'eval semeval --pairs FILE', 'eval events --topics test', "
          "'eval timeline', 'eval demo', "
-         "'eval slavicner --topics test', 'eval quotes --topics test'.",
+         "'eval slavicner --topics test', 'eval quotes --topics test', 'eval digest'.",
          _eval_args, store="none")  # fmt: skip
 def _eval(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
     report, text = tracker.evaluate(args.suite, pairs=args.pairs, data=args.data, topics=args.topics)

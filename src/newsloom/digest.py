@@ -19,13 +19,17 @@ if TYPE_CHECKING:
 
 
 def _event_digest(tracker: Tracker, event: Event, backend: DigestBackend | None) -> Digest:
+    from .stages.event_types import DEFAULT_MODEL
     from .stages.summarize import event_digest
 
     store = tracker.store
     articles = store.articles(ids=list(event.article_ids))
     mentions = store.mentions(article_ids=list(event.article_ids))
     entities = {e.id: e for e in store.entities(event_id=event.id)}
-    return event_digest(event, articles, mentions, entities, store.claims(event_id=event.id), backend)
+    # The stored vectors of the default model name the event type; another model's simply are not found.
+    vectors = store.embeddings(list(event.article_ids), DEFAULT_MODEL)
+    return event_digest(event, articles, mentions, entities, store.claims(event_id=event.id), backend,
+                        vectors=vectors)  # fmt: skip
 
 
 def _story_digest(

@@ -130,7 +130,8 @@ def plan_batch(store: StoreView, models: Models, clusterer: Clusterer, batch: Se
     entity_ids = {m.entity_id for ms in all_mentions.values() for m in ms if m.entity_id}
     entity_map = {**{e.id: e for e in store.entities_by_ids(sorted(entity_ids - known_entities.keys()))},
                   **known_entities}  # fmt: skip
-    events, stories = _digests(store, events, members, all_mentions, entity_map, claims, story_of)
+    events, stories = _digests(store, events, members, all_mentions, entity_map, claims, story_of,
+                               member_vectors)  # fmt: skip
     return BatchPlan(
         analysed=tuple(a.id for a in ctx.batch),
         article_updates=updates,
@@ -433,8 +434,10 @@ def _digests(
     entities: Mapping[str, Entity],
     claims: Sequence[Claim],
     story_of: Mapping[str, str],
+    vectors: Mapping[str, Vector] | None = None,
 ) -> tuple[list[Event], list[Story]]:
-    """English titles and summaries of the touched events and of their stories (built-in digest)."""
+    """English titles and summaries of the touched events and of their stories (built-in digest); the article
+    vectors already computed name each event's type (nothing is encoded again)."""
     from ..stages.stories import build_story
     from ..stages.summarize import Digest, event_digest, story_digest
 
@@ -446,7 +449,7 @@ def _digests(
     for event in events:
         arts = members.get(event.id, ())
         own = [m for a in arts for m in mentions.get(a.id, ())]
-        digest = event_digest(event, arts, own, entities, claims_of.get(event.id, []))
+        digest = event_digest(event, arts, own, entities, claims_of.get(event.id, []), vectors=vectors)
         digests[event.id] = digest
         out_events.append(dataclasses.replace(event, title=digest.title, summary=digest.summary))
     fresh = {e.id: e for e in out_events}

@@ -31,7 +31,7 @@ def run_suite(
     topics: str | None = None,
     open_tracker: Callable[[Settings], DemoRunner] | None = None,
 ) -> tuple[dict[str, Any], str]:
-    """Run ``semeval``, ``events``, ``timeline``, ``demo``, ``slavicner`` or ``quotes``; returns the report and a
+    """Run ``semeval``, ``events``, ``timeline``, ``demo``, ``slavicner``, ``quotes`` or ``digest``; returns the report and a
     plain-text table of it. For ``slavicner`` and ``quotes`` the ``topics`` argument names the split (default
     ``dev``), for ``events`` the SemEval split (default ``test``)."""
     from ..stages.embed import E5Embedder
@@ -95,6 +95,26 @@ def run_suite(
             report["semeval_quotes"] = evaluate_quotes_semeval(pairs_test)
             text += "\n\n" + format_quotes_semeval_report(report["semeval_quotes"])
         return report, text
+    if suite == "digest":
+        return _digest_suite(settings, data, topics)
     raise InputError(
-        f"unknown evaluation suite {suite!r}; choose semeval, events, timeline, demo, slavicner or quotes"
+        f"unknown evaluation suite {suite!r}; choose semeval, events, timeline, demo, slavicner, quotes or digest"
     )
+
+
+def _digest_suite(settings: Settings, data: str | None, topics: str | None) -> tuple[dict[str, Any], str]:
+    """Event-type accuracy on the packaged hand labels and English ML-Crisis timelines (test topics)."""
+    from ..stages.embed import E5Embedder
+    from .digest import evaluate_english_timeline, evaluate_event_types, format_digest_report
+    from .timeline import TEST_TOPICS
+
+    folder = _existing(data, SHARED_DATA, "shared data folder (semeval2022_task8, ml_crisis)")
+    chosen = tuple(t.strip() for t in topics.split(",")) if topics else TEST_TOPICS
+    embedder = E5Embedder(threads=settings.embed_threads)
+    try:
+        types = evaluate_event_types(folder, embedder)
+        timeline = evaluate_english_timeline(folder / "ml_crisis", chosen, embedder)
+    except (ValueError, FileNotFoundError) as exc:
+        raise InputError(str(exc)) from exc
+    report = {"event_types": types, "timeline": timeline}
+    return report, format_digest_report(types, {",".join(chosen): timeline})

@@ -16,14 +16,16 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 from babel import Locale
 from babel.dates import format_date
 
@@ -32,7 +34,11 @@ from ..errors import BackendError
 from ..models import Article, Claim, Entity, Event, Mention, Story
 from ..text import tokens
 from .claims.spans import split_sentences
-from .summarize_claims import claim_grid
+from .summarize_claims import claim_grid, presentable_speaker
+from .summarize_title import english_title, event_slots, stance_sentence
+
+if TYPE_CHECKING:
+    from .event_types import TypeBank, TypeMatch
 
 __all__ = [
     "Digest",
@@ -65,7 +71,8 @@ class KeySentence:
 class Digest:
     """English headline and summary of an event or story, with key sentences and claim-grid lines.
 
-    ``ref`` is the event or story id, ``kind`` "event" or "story", ``via`` "built-in" or "backend".
+    ``ref`` is the event or story id, ``kind`` "event" or "story", ``via`` "built-in" or "backend";
+    ``event_type`` is the id of the bank type the title was built from ("" for a neutral or English title).
     """
 
     title: str
@@ -75,6 +82,7 @@ class Digest:
     ref: str = ""
     kind: str = "event"
     via: str = "built-in"
+    event_type: str = ""
 
 
 def date_range(start: dt.date | None, end: dt.date | None) -> str:
@@ -119,8 +127,14 @@ def event_digest(
     backend: DigestBackend | None = None,
     *,
     key_sentences: int = 3,
+    vectors: Mapping[str, npt.NDArray[np.float32]] | None = None,
+    bank: TypeBank | None = None,
 ) -> Digest:
     """The English digest of one event (``backend``: a ``newsloom.backends.DigestBackend`` or None).
+
+    ``vectors`` maps article ids to their stored embeddings; with them the title of an event without an English
+    article names its type from the event-type bank (``bank``, default: the packaged bank for
+    multilingual-e5-small). Without vectors, or when no type is confident, the title is neutral.
 
     Example::
 
@@ -138,25 +152,25 @@ def event_digest(
     dates = _event_dates(event, originals)
     english = _central_english(originals, ranked)
     speakers = {c.speaker for c in own_claims}
-    composed = _composed_title(own_mentions, entities, dates, fallback=event.title, speakers=speakers)
-    title = english.title.strip() if english is not None and english.title.strip() else composed
     counts = _counts(event, originals)
-    claims_text = "; ".join(row.sentence() for row in grid[:SUMMARY_CLAIM_ROWS])
+    slots = event_slots(own_mentions, entities, originals, speakers)
+    match = _match_type(vectors, bank, originals)
+    composed = english_title(match, slots, dates, counts=_reports(originals))
+    if not originals:  # nothing to read: keep the event's stored title
+        composed = event.title or composed
+    title = english.title.strip() if english is not None and english.title.strip() else composed
     if english is not None:
-        lead = _lead(english)
-        summary = " ".join(p for p in (lead, _sentence(claims_text), _sentence(counts)) if p)
+        claims_text = "; ".join(row.sentence() for row in grid[:SUMMARY_CLAIM_ROWS])
+        summary = " ".join(p for p in (_lead(english), _sentence(claims_text), _sentence(counts)) if p)
     else:
-        summary = " ".join(
-            p
-            for p in (_sentence(f"{composed}: {claims_text}" if claims_text else composed), _sentence(counts))
-            if p
-        )
+        summary = _english_summary(composed, slots, grid, counts)
     digest = Digest(
         title=title,
         summary=summary,
         key_sentences=keys,
         claim_lines=tuple(row.line() for row in grid[:MAX_CLAIM_LINES]),
         ref=event.id,
+        event_type=match.type.id if match is not None and english is None else "",
     )
     return _with_backend(digest, originals, keys, english is not None, backend)
 
@@ -233,6 +247,7 @@ def digest_to_json(digest: Digest) -> dict[str, Any]:
         "title": digest.title,
         "summary": digest.summary,
         "via": digest.via,
+        "event_type": digest.event_type,
         "claim_lines": list(digest.claim_lines),
         "key_sentences": [
             {
@@ -277,46 +292,50 @@ def _counts(event: Event, articles: Sequence[Article]) -> str:
     return text + (f" in {', '.join(language_names(codes))}" if codes else "")
 
 
-def _top(mentions: Sequence[Mention], entities: Mapping[str, Entity], kind: str, n: int) -> list[str]:
-    counts = Counter(m.entity_id for m in mentions if m.type == kind and m.entity_id in entities)
-    first: dict[str | None, int] = {}
-    for index, m in enumerate(mentions):
-        first.setdefault(m.entity_id, index)
-    # Ties go to the entity named first, as a headline would order them.
-    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], first[kv[0]]))
-    return [entities[eid].name for eid, _ in ordered[:n] if eid is not None]
+def _reports(articles: Sequence[Article]) -> str:
+    """The neutral title's tail: "4 reports in Czech, Polish"."""
+    codes = sorted({a.language for a in articles if a.language and a.language != "und"})
+    n = len(articles)
+    text = f"{n} report{'s' if n != 1 else ''}"
+    return text + (f" in {', '.join(language_names(codes))}" if codes else "")
 
 
-def _composed_title(
-    mentions: Sequence[Mention],
-    entities: Mapping[str, Entity],
-    dates: str,
-    fallback: str = "",
-    speakers: frozenset[str] | set[str] = frozenset(),
-) -> str:
-    people = _top(mentions, entities, "PER", 2)
-    places = _top(mentions, entities, "LOC", 4)
-    orgs = _top(mentions, entities, "ORG", 1)
-    who = " and ".join(people) if people else " and ".join(orgs)
-    # Places are listed, not asserted as the venue ("in X"): capitals and countries usually stand for their
-    # governments in these reports ("Moscow and Pyongyang deny"), so a town first, and never one that speaks.
-    silent = [p for p in places if not any(p in who_ for who_ in speakers)]
-    town = next((p for p in silent if not _is_country(p)), None)
-    where = town or " and ".join(silent[:2])
-    head = f"{who} — {where}" if who and where else who or where
-    head = head or fallback or "News event"  # no named entity: the event's own title, untranslated
-    return f"{head}, {dates}" if dates else head
+def _match_type(
+    vectors: Mapping[str, npt.NDArray[np.float32]] | None, bank: TypeBank | None, articles: Sequence[Article]
+) -> TypeMatch | None:
+    """The confident bank type of the event from its articles' stored vectors (nothing is encoded here)."""
+    if not vectors:
+        return None
+    rows = [vectors[a.id] for a in articles if a.id in vectors]
+    if not rows:
+        return None
+    if bank is None:
+        from .event_types import TypeBank
+
+        bank = TypeBank.load()
+    if bank is None or any(r.shape != (bank.vectors.shape[1],) for r in rows):
+        return None  # another embedding model: its vectors cannot meet the shipped bank's
+    return bank.match(rows)
 
 
-@cache
-def _country_names() -> frozenset[str]:
-    """English short names of countries and territories ("Russia", "North Korea", "Czechia"), from babel."""
-    return frozenset(str(name) for name in Locale("en").territories.values())
-
-
-def _is_country(name: str) -> bool:
-    """True when an English place name is a country ("North Korea", "Russia")."""
-    return name in _country_names()
+def _english_summary(title: str, slots: Any, grid: Sequence[Any], counts: str) -> str:
+    """Summary of an event with no English article: the title, who and where, who asserts and denies what."""
+    parts = [_sentence(title)]
+    named = [n for n in (slots.actor, slots.target) if n]
+    if named or slots.place:
+        who = f"Main actors: {', '.join(named)}" if named else ""
+        where = f"place: {slots.place}" if slots.place else ""
+        parts.append(_sentence("; ".join(p for p in (who, where) if p)))
+    for row in grid[:SUMMARY_CLAIM_ROWS]:
+        said = stance_sentence(
+            [presentable_speaker(s) for s in row.asserted_by + row.reported_by if presentable_speaker(s)],
+            [presentable_speaker(s) for s in row.denied_by if presentable_speaker(s)],
+            [presentable_speaker(s) for s in row.questioned_by if presentable_speaker(s)],
+        )
+        if said:
+            parts.append(_sentence(f"On a claim in {', '.join(language_names(row.languages))}: {said}"))
+    parts.append(_sentence(counts))
+    return " ".join(p for p in parts if p)
 
 
 def _central_english(articles: Sequence[Article], ranked: list[tuple[float, KeySentence]]) -> Article | None:
@@ -411,4 +430,4 @@ def _with_backend(
         via = "backend"
     except BackendError:
         pass
-    return Digest(title, summary, digest.key_sentences, digest.claim_lines, digest.ref, digest.kind, via)
+    return dataclasses.replace(digest, title=title, summary=summary, via=via)
