@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BEFORE = """Before (main at 463fa05, same harness): SlavicNER dev linked 0.759, P 0.965, R 0.565, cross-script R 0.531,
 inflected names 0.071; test linked 0.736, P 0.975, R 0.468, cross-language R 0.448, cross-script R 0.450, inflected
 names 0.087; unseen linked 0.712, P 0.988, R 0.439, cross-script R 0.359, inflected names 0.100. Wikinews dev
-quote recall 0.366, precision 0.886, right speaker 0.248; test 0.393, 0.887, 0.239."""
+quote recall 0.366, precision 0.886, right speaker 0.248; test 0.393, 0.887, 0.239.
+Ingest path before entities10b brought the short-form join to link_batch (at 576c266, same harness):
+dev P 0.966, R 0.602, cross-script R 0.570; test P 0.974, R 0.502, cross-script R 0.484."""
 
 
 def _slavicner_rows(folder: Path) -> list[str]:
