@@ -370,3 +370,15 @@ def test_display_name_drops_a_case_ending_after_an_apostrophe(gaz: Gazetteer) ->
           Mention("b", "Michael O’Leary", 0, 15, "PER", name_key("Michael O’Leary", "pl"))]  # fmt: skip
     res = link_mentions(ms, article_language={"a": "pl", "b": "pl"}, gazetteer=gaz)
     assert sorted(e.name for e in res.entities) == ["Jeremy Corbyn", "Michael O’Leary"]
+
+
+def test_month_and_weekday_names_are_not_towns(gaz: Gazetteer) -> None:
+    found = _found(gaz, "The talks began in August in Geneva. They ended on Monday.", "en")
+    assert ("Geneva", "LOC") in found and not any(t in ("August", "Monday") for t, _ in found)
+    found = _found(gaz, "Seit August verhandeln Berlin und Paris.", "de")
+    assert ("Berlin", "LOC") in found and all(t != "August" for t, _ in found)
+
+
+def test_a_shouted_month_is_no_organisation(gaz: Gazetteer) -> None:
+    found = _found(gaz, "Praha, DUBNU 2019 – Andrej Babiš jednal v Bruselu.", "cs")
+    assert all(t != "DUBNU" for t, _ in found) and ("Andrej Babiš", "PER") in found

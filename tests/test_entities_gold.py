@@ -88,6 +88,11 @@ def test_slavicner_test_split_floors() -> None:
     assert pairs["all"]["precision"] >= SLAVIC_FLOORS["precision"], report["wrong_merges"]
     assert pairs["all"]["recall"] >= SLAVIC_FLOORS["recall"], report["worst_splits"]
     assert pairs["cross_script"]["recall"] >= SLAVIC_FLOORS["cross_script_recall"], report["worst_splits"]
+    # The ingest path (link_batch per batch) is what users get: the same floors hold for it.
+    ingest = report["incremental"]["pairwise"]
+    assert ingest["all"]["precision"] >= SLAVIC_FLOORS["precision"]
+    assert ingest["all"]["recall"] >= SLAVIC_FLOORS["recall"]
+    assert ingest["cross_script"]["recall"] >= SLAVIC_FLOORS["cross_script_recall"]
     names = report["display_names"]
     assert names["inflected_share"] <= SLAVIC_MAX_INFLECTED, names["inflected_examples"]
 

@@ -10,7 +10,9 @@ not the store) and calls :func:`link_batch`, which is pure. Decisions follow :mo
    last-token block) whose forms it matches (:func:`~.linking.forms_match` against up to four earliest forms), or
    a unique one-word person entity whose name is its surname (the fuller name joins it: ids never change), or
    founds an entity.
-3. One-word person names join a unique multi-word person named in the same article, then in the same event
+3. A one-word place or body name that repeats a word of one multi-word gazetteer name in its article is that
+   name's short form (:func:`~.linking.short_form_index`, shared with the whole-corpus linker).
+   One-word person names join a unique multi-word person named in the same article, then in the same event
    (``article_group``), then their own indexed entity, then a unique person in the whole store.
 4. Analyst corrections apply to the result.
 
@@ -39,6 +41,8 @@ from newsloom.stages.entities.linking import (
     _sim,
     forms_match,
     gazetteer_entry,
+    short_form_index,
+    short_form_target,
 )
 
 FORMS_COMPARED = 4  # a name must match an entity's earliest forms (as the whole-store linker checks)
@@ -177,10 +181,12 @@ class _BatchLinker:
         ids: list[str | None] = [None] * len(mentions)
         names: dict[tuple[EntityType, str], list[int]] = defaultdict(list)
         singles: list[int] = []
+        from_gaz: set[int] = set()
         for i, m in enumerate(mentions):
             entry = self._gazetteer_entry(m)
             if entry is not None:
                 ids[i] = entity_id_for(entry.id)
+                from_gaz.add(i)
                 self.gaz_names[ids[i] or ""] = entry.name
             elif " " in m.key:
                 names[(m.type, m.key)].append(i)
@@ -198,8 +204,13 @@ class _BatchLinker:
         for m, linked in zip(mentions, ids, strict=True):
             if linked and self.type_of.get(linked) == "PER" and " " in (m.key or ""):
                 people_in[m.article_id].add(linked)
+        # Short forms of multi-word places and bodies named in the same article, as the whole-corpus linker does.
+        short_forms = short_form_index(mentions, [ids[i] if i in from_gaz else None for i in range(len(ids))])
         for i in singles:
-            ids[i] = self._single(mentions[i], people_in)
+            m = mentions[i]
+            ids[i] = (short_form_target(m, short_forms) if m.type != "PER" else None) or self._single(
+                m, people_in
+            )
         return [linked or "" for linked in ids]
 
     def _gazetteer_entry(self, m: Mention) -> GazEntry | None:
@@ -336,3 +347,52 @@ def updated_entities(
         total = (before.mention_count if before is not None else 0) + len(ms)
         out.append(Entity(eid, name, etype, aliases, total))
     return out
+
+
+def link_in_batches(
+    mentions: Sequence[Mention],
+    *,
+    article_language: Mapping[str, str],
+    gazetteer: Gazetteer,
+    batch_size: int = 200,
+) -> tuple[list[Mention], dict[str, Entity]]:
+    """Link ``mentions`` as the engine does on ingest -- ``batch_size`` articles at a time against a name index
+    that grows batch by batch -- with the index held in memory instead of a store. Evaluations use it to score the
+    product's linking path rather than the whole-corpus :func:`~.linking.link_mentions`.
+
+    >>> gaz, _ = Gazetteer.load()
+    >>> ms = [Mention("a", "Władimir Putin", 0, 14, "PER", "vladimir putin"), Mention("b", "Putin", 0, 5,
+    ...       "PER", "putin")]
+    >>> linked, _ = link_in_batches(ms, article_language={"a": "pl", "b": "en"}, gazetteer=gaz, batch_size=1)
+    >>> len({m.entity_id for m in linked})
+    1
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    by_article: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_article[m.article_id].append(m)
+    order = list(by_article)
+    rows: dict[tuple[str, str], NameRow] = {}  # insertion order stands for the store's rowid order
+    linked: list[Mention] = []
+    entities: dict[str, Entity] = {}
+    for start in range(0, len(order), batch_size):
+        batch = [m for a in order[start : start + batch_size] for m in by_article[a]]
+        need = lookups(batch)
+        known = [r for r in rows.values() if _wanted(r, need)]
+        result = link_batch(batch, known=known, article_language=article_language, gazetteer=gazetteer)
+        for row in result.names:
+            rows.setdefault((row.type, row.key), row)
+        linked += result.mentions
+        touched = updated_entities(entities, result.mentions, article_language, result.gazetteer_names)
+        entities.update((e.id, e) for e in touched)
+    return linked, entities
+
+
+def _wanted(row: NameRow, need: Lookups) -> bool:
+    """The rows a store returns for ``need`` (see ``SQLiteStore.name_rows``)."""
+    return (
+        (row.type, row.key) in need.keys
+        or (row.type, row.block) in need.blocks
+        or (row.type == "PER" and row.tokens > 1 and row.first_block in need.first_blocks)
+    )

@@ -25,8 +25,9 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from anyascii import anyascii
 
@@ -149,6 +150,40 @@ def gazetteer_entry(gazetteer: Gazetteer, m: Mention, lang: str) -> GazEntry | N
     return entry if entry is not None and entry.type == m.type else None
 
 
+_T = TypeVar("_T", bound=Hashable)
+
+
+def short_form_index(
+    mentions: Sequence[Mention], named: Sequence[_T | None]
+) -> dict[tuple[str, str], set[_T]]:
+    """(article, token key) -> the gazetteer entities (``named[i]``, None for others) that a multi-word mention
+    in that article names with that token.
+
+    A lone word that repeats a word of a multi-word place or body named in the same article is its short
+    form ("Británie" after "Velká Británie", "Komisja" after "Komisja Europejska"), when only one such name
+    has the word (:func:`short_form_target`). Both linkers call this, so a batch links as the whole corpus does.
+
+    >>> ms = [Mention("a", "Velká Británie", 0, 14, "LOC", "velka britanie"), Mention("a", "Británie", 20, 28,
+    ...       "LOC", "britanie")]
+    >>> short_form_target(ms[1], short_form_index(ms, ["GB", None]))
+    'GB'
+    """
+    out: dict[tuple[str, str], set[_T]] = defaultdict(set)
+    for m, target in zip(mentions, named, strict=True):
+        if target is None or " " not in m.key:
+            continue
+        for tok in m.key.split(" "):
+            if len(tok) >= _MIN_SHORT_FORM:
+                out[(m.article_id, tok)].add(target)
+    return out
+
+
+def short_form_target(m: Mention, index: Mapping[tuple[str, str], set[_T]]) -> _T | None:
+    """The one entity of ``index`` whose multi-word name in ``m``'s article holds ``m``'s key, if only one does."""
+    fits = index.get((m.article_id, m.key), set())
+    return next(iter(fits)) if len(fits) == 1 else None
+
+
 def _blocks(etype: EntityType, form: Form) -> set[tuple[EntityType, str]]:
     """Candidate buckets: first letter of the loose first and last tokens (any alternative)."""
     return {(etype, loose(t)[:1]) for tok in (form[0], form[-1]) for t in tok}
@@ -258,8 +293,7 @@ class _Linker:
             m = self.mentions[i]
             target = None
             if self.kind[i] != "PER":
-                fits = short_forms.get((m.article_id, m.key), set())
-                target = next(iter(fits)) if len(fits) == 1 else None
+                target = short_form_target(m, short_forms)
             if self.kind[i] == "PER":
                 group = self.group.get(m.article_id)
                 for pool in (by_article.get(m.article_id, set()), by_group.get(group, set()) if group else set(),
@@ -279,21 +313,8 @@ class _Linker:
             self._add(target, i)
 
     def _short_forms(self) -> dict[tuple[str, str], set[int]]:
-        """(article, token key) -> gazetteer clusters named there by a multi-word mention holding that token.
-
-        A lone word that repeats a word of a multi-word place or body named in the same article is its short
-        form ("Británie" after "Velká Británie", "Komisja" after "Komisja Europejska"), when only one such
-        name has the word.
-        """
-        out: dict[tuple[str, str], set[int]] = defaultdict(set)
-        for i, c in enumerate(self.assign):
-            m = self.mentions[i]
-            if c < 0 or self.clusters[c].gaz is None or " " not in m.key:
-                continue
-            for tok in m.key.split(" "):
-                if len(tok) >= _MIN_SHORT_FORM:
-                    out[(m.article_id, tok)].add(c)
-        return out
+        named = [c if c >= 0 and self.clusters[c].gaz is not None else None for c in self.assign]
+        return short_form_index(self.mentions, named)
 
     @staticmethod
     def _surname_of(m: Mention, cluster: _Cluster) -> bool:

@@ -137,6 +137,44 @@ def _is_common(word: str, lang: str) -> bool:
     return lemma[:1].islower()
 
 
+_CALENDAR_KEYS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+)  # fmt: skip
+_MIN_CALENDAR = 4  # shorter calendar forms are abbreviations ("Sie", "Pon") that real names share
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar_words(lang: str) -> frozenset[str]:
+    """Month and weekday names of a language, casefolded, in every form the library data knows: babel's CLDR
+    wide names (format and stand-alone: "sierpień", "sierpnia") and dateparser's inflections ("sierpniu")."""
+    import importlib
+
+    from babel import Locale, UnknownLocaleError
+
+    words: set[str] = set()
+    try:
+        loc = Locale.parse(lang)
+        for table in (loc.months, loc.days):
+            for context in ("format", "stand-alone"):
+                words.update(table[context]["wide"].values())
+    except (UnknownLocaleError, ValueError, KeyError):
+        pass
+    try:
+        data = importlib.import_module(f"dateparser.data.date_translation_data.{lang}").info
+    except (ImportError, AttributeError):
+        data = {}
+    for key in _CALENDAR_KEYS:
+        words.update(w for w in data.get(key, []) if isinstance(w, str))
+    return frozenset(w.casefold() for w in words if len(w) >= _MIN_CALENDAR and w.isalpha())
+
+
+def _calendar_word(word: str, lang: str) -> bool:
+    """True for a month or weekday name in the article's language or in English ("August" is no Augusta)."""
+    low = word.casefold()
+    return low in _calendar_words(lang) or low in _calendar_words("en")
+
+
 class _Extractor:
     """Scans one article; holds its tokens and the mentions found so far."""
 
@@ -252,6 +290,8 @@ class _Extractor:
         if len(tok.text) <= 2 and not tok.acronym:
             return False
         city = entry.priority < _COUNTRY
+        if city and _calendar_word(tok.text, self.lang):
+            return False  # a month or weekday, not a town that shares its letters
         if self.caps_text:
             common = _is_common(tok.text, self.lang)
             return not common and (not city or entry.priority >= _BIG_CITY)
@@ -291,7 +331,9 @@ class _Extractor:
                 # An unknown acronym inside a run is its own organisation: "ANO Andreje Babiše".
                 self._flush(name_start, k)
                 name_start = None
-                self.found.append((k, k + 1, "ORG")) if not _ROMAN.match(tok.text) else None
+                # A Roman numeral or a shouted month ("MARCH 2019", "DUBNU") is no organisation.
+                if not _ROMAN.match(tok.text) and not _calendar_word(tok.text, self.lang):
+                    self.found.append((k, k + 1, "ORG"))
                 k += 1
                 continue
             if k + 1 < j and self.gaz.demonym(f"{tok.text} {self.toks[k + 1].text}", self.lang) is not None:
