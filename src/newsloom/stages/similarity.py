@@ -7,8 +7,7 @@ Features, all language-independent:
   Polish and a Russian one (~0.75), so raw cosines understate cross-lingual matches. Centring was chosen on
   SemEval dev (Pearson 0.739 -> 0.753) and calibrates language pairs SemEval lacks;
 - ``lex``: TF-IDF cosine over folded, transliterated tokens cut to ``STEM`` characters (a crude, language-blind
-  stemmer that lets "Putinowi" meet "Putin"; numbers are tokens too), plus name keys (:func:`name_keys`: names
-  and numbers counted again, as the part of a text two languages share). IDF comes from an online
+  stemmer that lets "Putinowi" meet "Putin"; numbers are tokens too). IDF comes from an online
   :class:`DocumentFrequency` table that hashes terms into a fixed array, so it can grow with the corpus and be
   saved compactly;
 - ``ent``: set cosine of entity keys (entity ids when the entity stage supplies them, otherwise capitalised
@@ -51,9 +50,7 @@ Vector = npt.NDArray[np.float32]
 STEM = 6  # characters kept per token; 5-6 keeps Slavic/Romance case endings out, names in
 MAX_TERMS = 400  # tokens per article used for lexical similarity: the top of the article carries the event
 HASH_BITS = 20
-NAME_PREFIX = 5  # letters kept per name key: "Putinowi"/"Putin", "Marrakesch"/"Marrakech" meet
 FEATURES = ("cos", "lex", "ent", "same_lang")
-_NAME_WORD = re.compile(r"[^\W_][\w'-]*", re.UNICODE)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:\"«»„“]\s+)([^\W\d_][\w'-]*)", re.UNICODE)
 
 
@@ -77,42 +74,12 @@ class ArticleSignal:
 
 
 def lexical_terms(text: str, limit: int = MAX_TERMS) -> tuple[str, ...]:
-    """Stemmed, folded, transliterated tokens of ``text`` (length >= 3 or numbers), then its name keys.
-
-    Name keys (:func:`name_keys`, tagged ``#``) count names and numbers a second time: they are what two
-    languages share after transliteration, while the other words only meet within one language. Without
-    them a cross-lingual same-event pair scored like a monolingual different-event pair (issue 9).
+    """Stemmed, folded, transliterated tokens of ``text`` (length >= 3 or numbers).
 
     >>> lexical_terms("Putinowi i Putinem, 2024")
-    ('putino', 'putine', '2024', '#putin', '#2024')
+    ('putino', 'putine', '2024')
     """
     out = [t[:STEM] for t in tokens(text) if len(t) >= 3 or t.isdigit()]
-    return tuple(out[:limit]) + tuple("#" + k for k in name_keys(text, limit))
-
-
-def name_keys(text: str, limit: int = MAX_TERMS) -> tuple[str, ...]:
-    """Keys of name-like words, with repeats: capitalised words not starting a sentence, every word of a
-    script without letter case (Arabic, Chinese: no capitals to tell names by) and numbers (digits only).
-
-    Keys are folded, transliterated and cut to ``NAME_PREFIX`` letters, so inflections and spellings meet
-    across languages ("Путина"/"Putin", "Марракеш"/"Marrakech"; "2,800" and "2.800" both give "2", "800").
-
-    >>> name_keys("Си встретил Путина. Vladimir Putin met Xi in 2,800 km.")
-    ('putin', 'putin', 'xi', '2', '800')
-    """
-    starts = {m.start(1) for m in _SENTENCE_START.finditer(text)}
-    out = []
-    for m in _NAME_WORD.finditer(text):
-        word = m.group(0)
-        if word[0].isdigit():
-            out.append(latin_key(re.sub(r"\D", "", word)))  # "2024th" and Arabic-Indic "٢٠٢٤" -> "2024"
-            continue
-        cased = word.lower() != word.upper()
-        if cased and (not word[0].isupper() or m.start() in starts):
-            continue
-        key = latin_key(word)[:NAME_PREFIX]
-        if len(key) >= 2:
-            out.append(key)
     return tuple(out[:limit])
 
 
