@@ -2,7 +2,8 @@
 
 Issue 9: the same-event model's lexical cosine is language-bound (a cross-lingual same-event pair scores like a
 monolingual different-event pair). This measures candidate term keys on one pairs file without embeddings:
-the current ``lexical_terms`` and name/number-only keys, each with IDF from the file's own texts.
+the current ``lexical_terms`` (words), words plus name keys counted again, and name/number-only keys, each with
+IDF from the file's own texts. Results and the decision (not adopted): BENCHMARKS.md, "Events on held-out news".
 
     python bench/bench_lexical_classes.py [--pairs .../pairs_dev.jsonl]
 """
@@ -22,7 +23,6 @@ from newsloom.stages.similarity import (
     MAX_TERMS,
     STEM,
     DocumentFrequency,
-    lexical_terms,
     sparse_cosine,
     weighted_terms,
 )
@@ -68,7 +68,7 @@ def word_terms(text: str) -> tuple[str, ...]:
 
 VARIANTS: dict[str, Callable[[str], tuple[str, ...]]] = {
     "words (before, stem 6)": word_terms,
-    "words + name keys (now)": lexical_terms,
+    "words + name keys (#-tagged)": lambda t: word_terms(t) + tuple("#" + k for k in name_terms(t)),
     "words, prefix 5": lambda t: tuple(x[:5] for x in word_terms(t)),
     "names+numbers, prefix 5": name_terms,
     "names+numbers, prefix 4": lambda t: name_terms(t, prefix=4),
