@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
@@ -391,12 +392,25 @@ def _claims(
     claims = [*stored, *fresh]
     if not claims:
         return []
-    vectors = _quote_vectors(ctx, claims)
+    vectors = _quote_vectors(ctx, _compared(claims))
     return group_claims(claims, vectors, _claim_entities(claims, mentions))
+
+
+def _compared(claims: Sequence[Claim]) -> list[Claim]:
+    """The claims grouping compares: those sharing their event with another claim.
+
+    A claim alone in its event is a group of its own whatever its vector (the group id hashes only the event and
+    the claim id), so its quote is not encoded; a later batch that adds a claim to the event finds the quote
+    uncached and encodes it then. ``claims`` holds every claim of each event it names (stored and new).
+    """
+    per_event = Counter(c.event_id for c in claims)
+    return [c for c in claims if per_event[c.event_id] > 1]
 
 
 def _quote_vectors(ctx: _Context, claims: Sequence[Claim]) -> dict[str, Vector]:
     """Quote embeddings by content hash: wire copies repeat quotes, and a stored quote is never encoded again."""
+    if not claims:
+        return {}
     name = ctx.models.embedder_name
     hashes = {c.id: text_hash(c.quote) for c in claims}
     cached = ctx.store.text_vectors(sorted(set(hashes.values())), name)
