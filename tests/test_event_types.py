@@ -71,9 +71,13 @@ def test_match_is_confident_only_near_one_type() -> None:
     assert BANK is not None
     quake = _type_vector("earthquake")
     match = BANK.match([quake, quake])
-    assert match is not None and match.type.id == "earthquake" and match.score > 0.99
-    # Halfway between two unrelated types: no confident type, the caller falls back to the neutral title.
-    assert BANK.match([(quake + _type_vector("match")) / 2]) is None
+    assert match is not None and match.type.id == "earthquake" and match.score > 0.6
+    # Halfway between two unrelated types: no confident type, the caller falls back to the neutral title. (A bank
+    # without the news background, so the midpoint is compared as it is.)
+    plain = TypeBank(BANK.types, BANK.vectors)
+    pure, mid = plain.match([quake]), plain.match([(quake + _type_vector("match")) / 2], min_margin=0.0)
+    assert pure is not None and mid is not None and mid.margin < pure.margin / 5
+    assert plain.match([(quake + _type_vector("match")) / 2], min_margin=pure.margin / 5) is None
     assert BANK.match([]) is None
 
 
@@ -168,17 +172,15 @@ def test_other_models_vectors_fall_back_to_the_neutral_title() -> None:
 @pytest.mark.slow
 def test_real_articles_in_four_languages_get_an_english_title() -> None:
     """Encoded by the real model, the Polish, Czech, Russian and Arabic quake reports are nearest the earthquake
-    type; its lead over "mass killings" (0.002 when measured) is below the margin, so the title is the neutral
-    one: English names, no native word."""
+    type. Before centring its lead over "mass killings" was 0.002 (neutral title); centred it is 0.03 (measured),
+    above the margin, so the title has a predicate and English names, no native word."""
     from newsloom.stages.embed import E5Embedder, embed_articles
 
     event, arts, mentions, entities = _quake_event()
     vectors = dict(zip([a.id for a in arts], embed_articles(E5Embedder(), arts), strict=True))
     assert BANK is not None and BANK.ranked(list(vectors.values()), 1)[0][0].id == "earthquake"
     digest = event_digest(event, arts, mentions, entities, [], vectors=vectors)
-    assert digest.title.startswith(
-        ("Earthquake kills 2,000 in Marrakesh", "Marrakesh, Morocco, 8-9 Sep 2023: 4")
-    )
+    assert digest.title.startswith("Earthquake kills 2,000 in Marrakesh")
     assert all(ord(ch) < 128 for ch in digest.title), digest.title
 
 
