@@ -352,3 +352,26 @@ def test_negated_evidence_is_a_denial(language: str, claim: str, denied: bool) -
     from newsloom.text import fold
 
     assert lexicon_for(language).says_false([fold(w) for w in claim.split()]) is denied
+
+
+def test_german_separable_verb_of_saying_with_its_particle_at_clause_end() -> None:
+    names = {"Airbus": ("e_airbus", "Airbus", "ORG"), "Peskow": PESKOV}
+    text = "Airbus gab am Mittwoch in Toulouse bekannt, der neue A380 starte am Freitag zum ersten Testflug."
+    (claim,) = run(text, "de", names)
+    assert claim.speaker_entity_id == "e_airbus" and claim.kind == "indirect"
+    assert claim.quote == "der neue A380 starte am Freitag zum ersten Testflug"
+    (denial,) = run("Peskow wies am Dienstag die Berichte über Lieferungen zurück.", "de", names)
+    assert denial.stance == "deny" and denial.speaker_entity_id == "e_peskov"
+    # The stem without its particle is no verb of saying: "gab" here is "gave".
+    assert run("Airbus gab am Mittwoch den Kunden in Toulouse einen neuen Termin.", "de", names) == []
+
+
+def test_german_reporting_noun_after_modifiers_or_as_a_compound_head() -> None:
+    police = {"Polizei": ("e_pol", "Polizei", "ORG"), "Bild": ("e_bild", "Bild", "ORG")}
+    (claim,) = run("Nach einem Bericht der Bild hat der Minister seinen Rücktritt eingereicht.", "de", police)
+    assert claim.stance == "report" and claim.speaker_entity_id == "e_bild"
+    assert claim.quote == "hat der Minister seinen Rücktritt eingereicht"
+    (claim,) = run("Nach Polizeiangaben wurden bei dem Unfall drei Menschen verletzt.", "de", police)
+    assert claim.stance == "report" and "drei Menschen verletzt" in claim.quote
+    # "nach" with a noun that reports nothing is a plain preposition.
+    assert run("Nach einem langen Streit hat der Minister seinen Rücktritt eingereicht.", "de", police) == []

@@ -80,9 +80,10 @@ def test_cs_ru_report_runs_when_present() -> None:
 
 
 SEMEVAL_PAIRS = SHARED_DATA / "semeval2022_task8" / "pairs_test.jsonl"
-# Measured 2026-12-02 (BENCHMARKS.md "claims-gold"): Wikinews test recall 0.403, precision 0.890, right speaker
-# 0.259; SemEval hand gold recall 0.618, right speaker 0.500, stance 0.905.
-WIKINEWS_FLOORS = {"quote_recall": 0.39, "quote_precision": 0.87, "right_speaker": 0.25}
+# Measured 2026-12-02 (BENCHMARKS.md "claims-gold"): Wikinews test recall 0.457, precision 0.888, right speaker
+# 0.281 (separable verbs and reporting nouns; before them 0.403 / 0.890 / 0.259); SemEval hand gold recall 0.618,
+# right speaker 0.500, stance 0.905.
+WIKINEWS_FLOORS = {"quote_recall": 0.44, "quote_precision": 0.87, "right_speaker": 0.27}
 SEMEVAL_FLOORS = {"recall": 0.58, "right_speaker": 0.47, "stance_accuracy": 0.85}
 
 

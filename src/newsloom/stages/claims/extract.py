@@ -45,6 +45,7 @@ _COMPLEMENTIZER_WINDOW = 10  # words between a speech verb and "that"/"że"
 _CONTINUATION_CHARS = 400  # a quote this close after a speaker's quote, with no attribution, is theirs too
 _STATEMENT_WORDS = 4  # quotes this long are statements; shorter ones are phrases quoted inside a sentence
 _NEGATION_WINDOW = 5  # a reported clause negated within its first words denies its proposition
+_PAIR_GAP = 2  # modifiers between the two words of a reporting cue ("nach jüngsten Untersuchungen")
 _SOURCE_WORDS = 6  # words of a source named before a postposition ("einem Bericht der BBC zufolge")
 _CONJUNCTIONS = frozenset(
     {"and", "i", "a", "si", "und", "и", "et", "y", "e", "oraz", "ale", "but", "но", "dar"}
@@ -248,14 +249,18 @@ class _Extractor:
             if tok.start in self.used_cues or any(c.start <= tok.start < c.end for c in self.claims):
                 i += 1
                 continue
-            pair = i + 1 < len(tokens) and (tok.folded, tokens[i + 1].folded) in self.lex.report_pairs
+            noun = self._pair_noun(tokens, i)
+            particle = self._particle(tokens, i, end)
             done: int | None = None
             if tok.folded in self.lex.report_postpositions and i > 0:
                 done = self._according_to_before(tokens, i, start, end)
-            elif pair or tok.folded in self.lex.report_preps:
+            elif noun is not None or tok.folded in self.lex.report_preps:
                 # "nach Angaben des Ministeriums": the source is named after the whole two-word cue.
-                cue = Token(tok.start, tokens[i + 1].end, tok.folded) if pair else tok
-                done = self._according_to(tokens, i + (2 if pair else 1), start, end, cue)
+                cue = Token(tok.start, tokens[noun].end, tok.folded) if noun is not None else tok
+                done = self._according_to(tokens, (noun if noun is not None else i) + 1, start, end, cue)
+            elif particle is not None:
+                # "Airbus gab am Mittwoch bekannt, …": the clause after the verb starts after its particle.
+                done = self._speech_verb(tokens, i, particle[1], start, end, after=particle[0])
             elif tok.folded in self.lex.cues:
                 done = self._speech_verb(tokens, i, self.lex.cues[tok.folded], start, end)
             elif self.lex.substring_cues and (inner := self._cue_in(tok)) is not None:
@@ -264,6 +269,42 @@ class _Extractor:
                 i += 1
             else:
                 i = next((j for j, t in enumerate(tokens) if t.start >= done), len(tokens))
+
+    def _particle(self, tokens: list[Token], i: int, end: int) -> tuple[int, CueClass] | None:
+        """``(index of the particle, class)`` when ``tokens[i]`` is the stem of a separable verb of saying whose
+        particle closes the clause ("gab … bekannt,", "wies … zurück."), else None."""
+        readings = self.lex.separable.get(tokens[i].folded)
+        if not readings:
+            return None
+        for j in range(i + 1, min(len(tokens), i + 1 + _COMPLEMENTIZER_WINDOW)):
+            gap = self.text[tokens[j - 1].end : tokens[j].start]
+            if any(ch in gap for ch in ",.:;!?"):
+                return None  # the clause ended before any particle
+            closes = tokens[j].end >= end or any(
+                ch in self.text[tokens[j].end : tokens[j].end + 2] for ch in ",.:;!?"
+            )
+            if closes:
+                cls = next((c for p, c in readings if p == tokens[j].folded), None)
+                return (j, cls) if cls is not None else None
+        return None
+
+    def _pair_noun(self, tokens: list[Token], i: int) -> int | None:
+        """Index of the reporting noun of a two-word cue opened by ``tokens[i]``, or None.
+
+        Up to ``_PAIR_GAP`` modifiers may stand between the two ("nach *ersten* Untersuchungen", "nach *einem*
+        Bericht"), and where compounds are written as one word the noun may be a compound's head
+        ("nach Polizeiangaben")."""
+        for j in range(i + 1, min(len(tokens), i + 2 + _PAIR_GAP)):
+            word = tokens[j].folded
+            for first, second in self.lex.report_pairs:
+                if first != tokens[i].folded:
+                    continue
+                if word == second or (self.lex.solid_compounds and len(word) > len(second) + 2
+                                      and word.endswith(second)):  # fmt: skip
+                    return j
+            if not self.text[tokens[j].start].islower():
+                break  # a capitalised word that is no reporting noun: "nach Berlin"
+        return None
 
     def _according_to(self, tokens: list[Token], after: int, start: int, end: int, cue: Token) -> int | None:
         """``According to X, claim.`` / ``claim, według X.``: the speaker follows the preposition."""
@@ -347,24 +388,37 @@ class _Extractor:
         return tokens[min(after + 1, len(tokens) - 1)].end
 
     def _speech_verb(
-        self, tokens: list[Token], i: int, cls: CueClass, start: int, end: int, inner: Token | None = None
+        self,
+        tokens: list[Token],
+        i: int,
+        cls: CueClass,
+        start: int,
+        end: int,
+        inner: Token | None = None,
+        after: int | None = None,
     ) -> int | None:
-        """Reported speech around the verb ``tokens[i]`` (or the cue ``inner`` found inside it, in Chinese)."""
+        """Reported speech around the verb ``tokens[i]`` (or the cue ``inner`` found inside it, in Chinese);
+        ``after`` is the index of a separable verb's particle, where the clause after the verb begins."""
         verb = inner or tokens[i]
         pivot = (verb.start, verb.end)
-        window = tokens[i + 1 : i + 1 + _COMPLEMENTIZER_WINDOW]
+        if after is not None:
+            verb_end = tokens[after].end
+            window = tokens[after + 1 : after + 1 + _COMPLEMENTIZER_WINDOW]
+        else:
+            verb_end = verb.end
+            window = tokens[i + 1 : i + 1 + _COMPLEMENTIZER_WINDOW]
         comp = next((t for t in window if t.folded in self.lex.complementizers), None)
         if verb.folded in self.lex.label_verbs:
             comp = None  # "KE określa jej wysokość. Okazuje się, że …": labels take an object, not a clause
-        if comp is not None and "." not in self.text[verb.end : comp.start]:
+        if comp is not None and "." not in self.text[verb_end : comp.start]:
             return self._reported(start, comp.start, comp.end, end, verb, cls, tokens)
-        colon = _find_any(self.text, ":：", verb.end, end)
-        if colon != -1 and len(word_tokens(self.text, verb.end, colon)) <= 4:
+        colon = _find_any(self.text, ":：", verb_end, end)
+        if colon != -1 and len(word_tokens(self.text, verb_end, colon)) <= 4:
             return self._reported(start, colon, colon + 1, end, verb, cls, tokens)
-        comma = _find_any(self.text, ",，、،", verb.end, end)
+        comma = _find_any(self.text, ",，、،", verb_end, end)
         # "sagte, der Vertrag richte sich ..." / "sagte sie am Donnerstag, das Geld ..." / "Jak powiedział,
         # Pjongjang ...": reported speech without a complementizer, after a comma.
-        near_comma = comma != -1 and len(word_tokens(self.text, verb.end, comma)) <= 4
+        near_comma = comma != -1 and len(word_tokens(self.text, verb_end, comma)) <= 4
         if near_comma and cls == "say" and word_count(self.text, comma, end) >= 3:
             return self._reported(start, comma, comma + 1, end, verb, cls, tokens)
         cut = max(self.text.rfind(",", start, verb.start), self.text.rfind(" – ", start, verb.start))

@@ -217,10 +217,41 @@ _REPORT_PAIRS: dict[str, list[tuple[str, str]]] = {
     "es": [("acuerdo", "con")],
     "ru": [("по", "словам"), ("по", "данным"), ("по", "мнению"), ("как", "сообщает")],
     "de": [("nach", "angaben"), ("nach", "aussagen"), ("nach", "ansicht"), ("nach", "meinung"),
-           ("nach", "einschätzung"), ("nach", "auffassung"), ("nach", "informationen"), ("nach", "darstellung")],
+           ("nach", "einschätzung"), ("nach", "auffassung"), ("nach", "informationen"), ("nach", "darstellung"),
+           ("nach", "aussage"), ("nach", "bericht"), ("nach", "berichten"), ("nach", "meldungen"),
+           ("nach", "schätzungen"), ("nach", "erkenntnissen"), ("nach", "worten"), ("nach", "studie"),
+           ("nach", "untersuchungen")],
     "fr": [("d'", "après"), ("aux", "yeux"), ("de", "l'avis")],
 }
 # fmt: on
+
+# Separable verbs of saying ("gab ... an", "wies ... zurück"): the finite stem and its particle, which stands
+# at the end of the clause in a main clause. The stem alone ("gab", "wies") is no cue; with its particle it is.
+# fmt: off
+_SEPARABLE: dict[str, list[tuple[str, list[str], CueClass]]] = {
+    "de": [
+        ("an", ["gab", "gaben", "gibt", "geben", "kündigte", "kündigten", "kündigt"], "say"),
+        ("bekannt", ["gab", "gaben", "gibt", "geben"], "say"),
+        ("zu", ["gab", "gaben", "gibt", "räumte"], "say"),
+        ("mit", ["teilte", "teilten", "teilt", "teilen"], "report"),
+        ("hinzu", ["fügte", "fügten", "fügt"], "say"),
+        ("fest", ["stellte", "stellten", "stellt"], "say"),
+        ("klar", ["stellte", "stellten", "stellt"], "say"),
+        ("aus", ["führte", "führten", "führt", "sagte", "sagten"], "say"),
+        ("hin", ["wies", "wiesen", "weist"], "say"),
+        ("ein", ["räumte", "räumten", "räumt"], "say"),
+        ("vor", ["warf", "warfen", "wirft", "schlug", "schlugen", "schlägt"], "say"),
+        ("auf", ["forderte", "forderten", "fordert"], "say"),
+        ("zurück", ["wies", "wiesen", "weist"], "deny"),
+        ("ab", ["lehnte", "lehnten", "lehnt", "stritt", "stritten", "streitet"], "deny"),
+    ],
+    "nl": [],
+}
+# fmt: on
+
+# Languages that write compounds as one word with the head last ("Polizeiangaben" = Polizei + Angaben): a
+# reporting noun of a two-word cue also matches as the end of a longer word.
+_SOLID_COMPOUNDS = frozenset({"de", "nl"})
 
 # Words that open a reported clause ("said *that* ...").
 # fmt: off
@@ -463,6 +494,8 @@ class Lexicon:
     trailing_particles: frozenset[str]
     quote_particles: frozenset[str]
     verb_final: bool
+    solid_compounds: bool
+    separable: dict[str, tuple[tuple[str, CueClass], ...]]
     substring_cues: tuple[str, ...]
     complementizers: frozenset[str]
     conjunctions: frozenset[str]
@@ -563,6 +596,8 @@ def lexicon_for(language: str) -> Lexicon:
         trailing_particles=frozenset(fold(w) for w in _TRAILING_PARTICLES.get(known, [])),
         quote_particles=frozenset(fold(w) for w in _scripts.QUOTE_PARTICLES.get(known, [])),
         verb_final=known in _scripts.VERB_FINAL,
+        solid_compounds=known in _SOLID_COMPOUNDS,
+        separable=_separable(known),
         # Longest first, so "否认" is found before a shorter cue inside it.
         substring_cues=tuple(sorted(cues, key=len, reverse=True)) if known in _scripts.SUBSTRING_CUES else (),
         complementizers=frozenset(fold(w) for w in _pick(_COMPLEMENTIZERS, known)),
@@ -574,6 +609,15 @@ def lexicon_for(language: str) -> Lexicon:
         evidence_stems=tuple(fold(s) for s in _EVIDENCE_STEMS),
         role_stems=tuple(sorted(((fold(k), v) for k, v in _ROLE_STEMS.items()), key=lambda kv: -len(kv[0]))),
     )
+
+
+def _separable(language: str) -> dict[str, tuple[tuple[str, CueClass], ...]]:
+    """Folded finite stem -> its (particle, class) readings, for one language."""
+    out: dict[str, list[tuple[str, CueClass]]] = {}
+    for particle, stems, cls in _SEPARABLE.get(language, []):
+        for stem in stems:
+            out.setdefault(fold(stem), []).append((fold(particle), cls))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _pick_pairs(language: str) -> list[tuple[str, str]]:
