@@ -1,17 +1,20 @@
 """Backfill archives: the per-article stages on many workers (Ray Data) or in this process, then the engine.
 
-``newsloom backfill INPUT... --engine ray|local`` runs, for each input file (JSONL, JSON, Parquet, WARC/ARC,
+``newsloom backfill INPUT... --engine ray|local`` runs, over its input files (JSONL, JSON, Parquet, WARC/ARC,
 HTML, text, feeds; folders are walked):
 
-1. **read** the documents in this process, streaming (``stages.ingest.read_inputs``; Parquet rows through the
-   same JSON-object reader), serialised as ``stream`` messages;
-2. **per-article stages** (:class:`ArticleStage`): clean, language, dates (``Pipeline.process``) and the article
-   embedding, as ``map_batches`` over a pool of ``workers`` actors, each loading the language identifier and the
-   encoder once (``--engine ray``), or the same class called in this process (``--engine local``);
-3. **store** the articles in publication-time order (ties keep the input order) through the same
-   deduplicating writer as ``ingest`` (``Tracker.store_processed``), with the workers' vectors put in the
-   embedding cache, so the analysis does not encode them again;
-4. **analyse** (entities, events, stories, claims) with the online engine, which consumes the stored articles
+1. **read** each file's documents in this process, streaming (``stages.ingest.read_inputs``; Parquet rows through
+   the same JSON-object reader), serialised as ``stream`` messages;
+2. **per-article stages** (:class:`ArticleStage`): clean, language, dates (``Pipeline.process``), entity mentions
+   (``extract_mentions``) and the article embedding, as ``map_batches`` over a pool of ``workers`` actors, each
+   loading the language identifier, the gazetteer and the encoder once (``--engine ray``), or the same class
+   called in this process (``--engine local``); the results are spooled to a temporary file, with only a sort
+   key per article in memory;
+3. **store** the articles of all files in one publication-time order (ties and undated articles keep the input
+   order) through the same deduplicating writer as ``ingest`` (``Tracker.store_processed``), with the workers'
+   vectors put in the embedding cache and their mentions in the engine's handoff (``engine.handoff``), so the
+   analysis neither encodes nor extracts them again;
+4. **analyse** (linking, events, stories, claims) with the online engine, which consumes the stored articles
    in that order. The result equals a plain ``ingest`` of the same articles in the same order.
 
 The driver holds one input file's documents at a time; split an archive into files of a manageable size (a
