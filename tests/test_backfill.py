@@ -72,17 +72,90 @@ def test_parquet_rows_are_documents(tmp_path: Path) -> None:
     assert found[1].reason == "missing or empty 'text' field (or 'html')"  # type: ignore[union-attr]
 
 
+def _claims(tracker: Tracker) -> set[tuple[str, str, str | None, str, int, int]]:
+    return {
+        (c.article_id, c.speaker, c.speaker_entity_id, c.stance, c.start, c.end) for c in tracker.claims()
+    }
+
+
+def _entities(tracker: Tracker) -> set[tuple[str, str, str]]:
+    return {(e.id, e.name, e.type) for e in tracker.entities()}
+
+
+def _analysis(tracker: Tracker) -> tuple[object, ...]:
+    return _events(tracker), _entities(tracker), _claims(tracker)
+
+
+def _split(corpus: Path, folder: Path) -> list[str]:
+    """The corpus dealt round-robin into two files, so each file's dates interleave with the other's."""
+    lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+    folder.mkdir()
+    for index in range(2):
+        (folder / f"part{index}.jsonl").write_text("".join(lines[index::2]), encoding="utf-8")
+    return [str(folder / "part1.jsonl"), str(folder / "part0.jsonl")]  # the later dates' file first
+
+
 @pytest.mark.slow
-def test_local_backfill_equals_a_plain_ingest(tmp_path: Path) -> None:
+def test_local_backfill_equals_a_plain_ingest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsloom.stages.entities as entities
+
     corpus = _corpus(tmp_path, 16)
     with Tracker(Settings(db=str(tmp_path / "plain.db"))) as plain:
         plain.ingest([str(corpus)])
-        expected = _events(plain)
+        expected = _analysis(plain)
+    calls: list[str] = []
+    extract = entities.extract_mentions
+
+    def counted(article: Article, gazetteer: entities.Gazetteer) -> list[entities.Mention]:
+        calls.append(article.id)
+        return extract(article, gazetteer)
+
+    monkeypatch.setattr(entities, "extract_mentions", counted)
     with Tracker(Settings(db=str(tmp_path / "local.db"))) as local:
-        report = backfill(local, [str(corpus)], engine="local")
+        # Two files whose dates interleave: the store and the engine see one publication-time order.
+        report = backfill(local, _split(corpus, tmp_path / "parts"), engine="local")
         assert report.added == 16 and not report.rejected
-        assert _events(local) == expected
-    assert len(expected) >= 3
+        assert _analysis(local) == expected
+        handoff = local.models.handoff
+        assert (handoff.hits, handoff.misses, len(handoff)) == (16, 0, 0)
+    assert len(calls) == 16 and len(set(calls)) == 16  # once per article, on the workers: never in the engine
+    events, found_entities, claims = expected
+    assert len(events) >= 3 and found_entities and claims  # type: ignore[arg-type]
+
+
+def test_handoff_returns_mentions_only_under_the_same_key_and_text() -> None:
+    from newsloom.engine.handoff import Handoff, gazetteer_key
+    from newsloom.models import Mention, PublicationDate
+
+    article = Article(
+        "a1", "s", "o", "", "Putin went to Pyongyang.", "en", 1.0, PublicationDate(None, "unknown")
+    )
+    mention = Mention("a1", "Putin", 0, 5, "PER", "putin")
+    key = gazetteer_key([], [])
+    handoff = Handoff()
+    handoff.put(key, article, [mention])
+    assert handoff.take(key, article) == (mention,)
+    assert handoff.take(key, article) is None  # taken once
+    handoff.put(key, article, [mention])
+    assert handoff.take(key + "x", article) is None  # other gazetteer: recomputed
+    handoff.put(key, article, [mention])
+    edited = Article("a1", "s", "o", "", "Putin went to Seoul.", "en", 1.0, PublicationDate(None, "unknown"))
+    assert handoff.take(key, edited) is None  # same id, other text
+    assert (handoff.hits, handoff.misses, len(handoff)) == (1, 2, 0)
+
+
+def test_gazetteer_key_follows_alias_files_and_imported_names(tmp_path: Path) -> None:
+    from newsloom.engine.handoff import gazetteer_key
+    from newsloom.stages.entities import AliasRecord
+
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("name,type,variant,language\nPjongjang,LOC,Pjöngjang,de\n", encoding="utf-8")
+    first = gazetteer_key([str(aliases)], [])
+    assert gazetteer_key([str(aliases)], []) == first
+    assert gazetteer_key([], []) != first
+    assert gazetteer_key([str(aliases)], [AliasRecord("Kyiv", "LOC", (("Kijów", "pl"),))]) != first
+    aliases.write_text("name,type,variant,language\nPjongjang,LOC,Pjöngjangu,pl\n", encoding="utf-8")
+    assert gazetteer_key([str(aliases)], []) != first  # edited file: a stale extraction is never used
 
 
 def _free_port() -> int:
@@ -140,11 +213,13 @@ def test_ray_backfill_with_two_workers_equals_a_plain_ingest(
     corpus = _corpus(tmp_path, 16)
     with Tracker(Settings(db=str(tmp_path / "plain.db"))) as plain:
         plain.ingest([str(corpus)])
-        expected = _events(plain)
+        expected = _analysis(plain)
     with Tracker(Settings(db=str(tmp_path / "ray.db"))) as distributed:
-        report = backfill(distributed, [str(corpus)], engine="ray", address=ray_head, workers=2)
+        report = backfill(distributed, _split(corpus, tmp_path / "parts"), engine="ray", address=ray_head,
+                          workers=2)  # fmt: skip
         assert report.added == 16 and not report.rejected
-        assert _events(distributed) == expected
+        assert _analysis(distributed) == expected
+        assert distributed.models.handoff.hits == 16  # the workers' mentions, not the engine's
 
 
 def test_ray_engine_without_ray_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

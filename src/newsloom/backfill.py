@@ -1,17 +1,20 @@
 """Backfill archives: the per-article stages on many workers (Ray Data) or in this process, then the engine.
 
-``newsloom backfill INPUT... --engine ray|local`` runs, for each input file (JSONL, JSON, Parquet, WARC/ARC,
+``newsloom backfill INPUT... --engine ray|local`` runs, over its input files (JSONL, JSON, Parquet, WARC/ARC,
 HTML, text, feeds; folders are walked):
 
-1. **read** the documents in this process, streaming (``stages.ingest.read_inputs``; Parquet rows through the
-   same JSON-object reader), serialised as ``stream`` messages;
-2. **per-article stages** (:class:`ArticleStage`): clean, language, dates (``Pipeline.process``) and the article
-   embedding, as ``map_batches`` over a pool of ``workers`` actors, each loading the language identifier and the
-   encoder once (``--engine ray``), or the same class called in this process (``--engine local``);
-3. **store** the articles in publication-time order (ties keep the input order) through the same
-   deduplicating writer as ``ingest`` (``Tracker.store_processed``), with the workers' vectors put in the
-   embedding cache, so the analysis does not encode them again;
-4. **analyse** (entities, events, stories, claims) with the online engine, which consumes the stored articles
+1. **read** each file's documents in this process, streaming (``stages.ingest.read_inputs``; Parquet rows through
+   the same JSON-object reader), serialised as ``stream`` messages;
+2. **per-article stages** (:class:`ArticleStage`): clean, language, dates (``Pipeline.process``), entity mentions
+   (``extract_mentions``) and the article embedding, as ``map_batches`` over a pool of ``workers`` actors, each
+   loading the language identifier, the gazetteer and the encoder once (``--engine ray``), or the same class
+   called in this process (``--engine local``); the results are spooled to a temporary file, with only a sort
+   key per article in memory;
+3. **store** the articles of all files in one publication-time order (ties and undated articles keep the input
+   order) through the same deduplicating writer as ``ingest`` (``Tracker.store_processed``), with the workers'
+   vectors put in the embedding cache and their mentions in the engine's handoff (``engine.handoff``), so the
+   analysis neither encodes nor extracts them again;
+4. **analyse** (linking, events, stories, claims) with the online engine, which consumes the stored articles
    in that order. The result equals a plain ``ingest`` of the same articles in the same order.
 
 The driver holds one input file's documents at a time; split an archive into files of a manageable size (a
@@ -22,21 +25,24 @@ CC-NEWS WARC is one). Needs the extra ``[distributed]`` (``ray[data]``) for ``--
 from __future__ import annotations
 
 import datetime as dt
+import io
 import pickle
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from .errors import InputError, MissingExtra
-from .models import Article, RawDocument, Rejected
+from .models import Article, Mention, RawDocument, Rejected
 from .stages.ingest import _from_object, read_inputs
 from .stream import document_message, message_document
 
 if TYPE_CHECKING:
     from .config import Settings
+    from .stages.entities import AliasRecord
     from .tracker import IngestReport, Tracker
 
 Engine = Literal["local", "ray"]
@@ -63,17 +69,30 @@ class ArticleStage:
 
     A Ray actor per worker (``map_batches(ArticleStage, ...)``) or one instance in this process: the same code.
     Input column ``doc`` (``stream.document_message`` bytes); output column ``result``: a pickled
-    ``(Article | Rejected, vector | None)`` per document, in input order.
+    ``(Article | Rejected, vector | None, encoder name, gazetteer key, mentions | None)`` per document, in input
+    order. ``imported`` are the store's imported names, so the gazetteer equals the engine's (same key).
     """
 
-    def __init__(self, settings: Settings, today: dt.date | None = None, threads: int = 1) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        today: dt.date | None = None,
+        threads: int = 1,
+        imported: Sequence[AliasRecord] = (),
+    ) -> None:
+        from .engine.handoff import gazetteer_key
         from .pipeline import Pipeline
         from .stages.embed import E5Embedder
+        from .stages.entities import Gazetteer
 
         self.pipeline = Pipeline(settings, today=today)
         _ = self.pipeline.langid  # load now: once per worker, not in the first batch
         self.embedder = E5Embedder(threads=threads)
         self.model = str(getattr(self.embedder, "name", "embedder"))
+        # As engine.models.load_models builds it; alias-file problems are reported by the engine's own load.
+        self.gazetteer, _rejected = Gazetteer.load([Path(p) for p in settings.alias_files])
+        self.gazetteer.add_aliases(imported)
+        self.key = gazetteer_key(settings.alias_files, imported)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         from .stages.embed import embed_articles
@@ -85,13 +104,23 @@ class ArticleStage:
         articles = [r for r in results if isinstance(r, Article)]
         matrix = embed_articles(self.embedder, articles) if articles else np.zeros((0, 0), np.float32)
         vectors = iter(matrix)
-        out = [
-            pickle.dumps(
-                (r, np.asarray(next(vectors), np.float32) if isinstance(r, Article) else None, self.model)
-            )
-            for r in results
-        ]
+        out = []
+        for r in results:
+            if isinstance(r, Article):
+                vector = np.asarray(next(vectors), np.float32)
+                out.append(pickle.dumps((r, vector, self.model, self.key, self._mentions(r))))
+            else:
+                out.append(pickle.dumps((r, None, self.model, self.key, None)))
         return {"result": np.array(out, dtype=object)}
+
+    def _mentions(self, article: Article) -> list[Mention] | None:
+        """The engine's own entity extraction; a failure leaves it to the engine, which reports it."""
+        from .stages.entities import extract_mentions
+
+        try:
+            return extract_mentions(article, self.gazetteer)
+        except Exception:  # the engine extracts again and reports the failure by origin
+            return None
 
 
 def _parquet_documents(path: Path) -> Iterator[RawDocument | Rejected]:
@@ -135,29 +164,34 @@ def documents(path: str, settings: Settings) -> Iterator[RawDocument | Rejected]
         yield from read_inputs([path], max_bytes=settings.max_bytes, follow_links=settings.follow_links)
 
 
-def _run_local(stage: ArticleStage, docs: list[bytes]) -> list[bytes]:
-    out: list[bytes] = []
+def _run_local(stage: ArticleStage, docs: list[bytes]) -> Iterator[bytes]:
     for start in range(0, len(docs), _ROWS_PER_BATCH):
         chunk = np.array(docs[start : start + _ROWS_PER_BATCH], dtype=object)
-        out.extend(stage({"doc": chunk})["result"])
-    return out
+        yield from stage({"doc": chunk})["result"]
 
 
-def _run_ray(docs: list[bytes], settings: Settings, today: dt.date | None, workers: int) -> list[bytes]:
+def _run_ray(
+    docs: list[bytes],
+    settings: Settings,
+    today: dt.date | None,
+    workers: int,
+    imported: Sequence[AliasRecord] = (),
+) -> Iterator[bytes]:
     import ray
 
     context = ray.data.DataContext.get_current()
-    context.execution_options.preserve_order = True  # the engine's order is the input's, sorted by date
+    context.execution_options.preserve_order = True  # ties in date keep the input order
     dataset = ray.data.from_items([{"doc": d} for d in docs])
     mapped = dataset.map_batches(
         ArticleStage,
-        fn_constructor_kwargs={"settings": settings, "today": today, "threads": 1},
+        fn_constructor_kwargs={"settings": settings, "today": today, "threads": 1, "imported": imported},
         batch_size=_ROWS_PER_BATCH,
         batch_format="numpy",
         concurrency=workers,
         num_cpus=1,
     )
-    return [bytes(row["result"]) for row in mapped.iter_rows()]
+    for row in mapped.iter_rows():
+        yield bytes(row["result"])
 
 
 def _connect_ray(address: str | None, workers: int) -> None:
@@ -173,16 +207,32 @@ def _connect_ray(address: str | None, workers: int) -> None:
         ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
 
 
-def _in_date_order(results: list[bytes]) -> Iterator[tuple[Article | Rejected, Any, str]]:
-    decoded = [pickle.loads(r) for r in results]  # our own workers' output
+class _Spool:
+    """The workers' results on disk, with only a sort key per article in memory: publication date, then input
+    order (ties and undated articles keep it; undated ones come last)."""
 
-    def key(item: tuple[int, tuple[Article | Rejected, Any, str]]) -> tuple[dt.date, int]:
-        result = item[1][0]
-        day = result.published.value if isinstance(result, Article) else None
-        return (day or dt.date.max, item[0])
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+        self.keys: list[tuple[dt.date, int, int]] = []  # (date, sequence, offset)
 
-    for _, item in sorted(enumerate(decoded), key=key):
-        yield item
+    def add(self, results: Iterable[bytes]) -> list[Rejected]:
+        """Spool articles; rejections come back at once (their order does not matter)."""
+        rejected: list[Rejected] = []
+        for data in results:
+            result = pickle.loads(data)[0]  # our own workers' output
+            if isinstance(result, Rejected):
+                rejected.append(result)
+                continue
+            offset = self.file.seek(0, io.SEEK_END)
+            self.file.write(len(data).to_bytes(8, "little") + data)
+            self.keys.append((result.published.value or dt.date.max, len(self.keys), offset))
+        return rejected
+
+    def in_date_order(self) -> Iterator[tuple[Article, Any, str, str, list[Mention] | None]]:
+        for _, _, offset in sorted(self.keys):
+            self.file.seek(offset)
+            size = int.from_bytes(self.file.read(8), "little")
+            yield pickle.loads(self.file.read(size))
 
 
 def backfill(
@@ -207,44 +257,60 @@ def backfill(
     if engine == "ray":
         _connect_ray(address, workers)
     files = input_files(inputs)
-    reports: list[IngestReport] = []
-    total = 0
-    for path in files:
-        docs: list[bytes] = []
-        early: list[Rejected] = []
-        for item in documents(path, settings):
-            if isinstance(item, Rejected):
-                early.append(item)
-            else:
-                docs.append(document_message(item)[0])
-        total += len(docs)
-        if engine == "ray":
-            results = _run_ray(docs, settings, tracker.today, workers) if docs else []
-        else:
-            local_stage = local_stage or ArticleStage(settings, tracker.today, threads=settings.embed_threads)
-            results = _run_local(local_stage, docs)
-        reports.append(_store(tracker, early, results, analyze=path == files[-1]))
     if not files:
         raise InputError("nothing to backfill: no input files found")
-    return BackfillReport(len(files), total, tuple(reports))
+    imported = tracker.store.imported_aliases()
+    rejected, total = list[Rejected](), 0
+    with tempfile.TemporaryFile() as file:
+        spool = _Spool(file)
+        for path in files:  # the driver holds one file's documents at a time; results go to the spool
+            docs: list[bytes] = []
+            for item in documents(path, settings):
+                if isinstance(item, Rejected):
+                    rejected.append(item)
+                else:
+                    docs.append(document_message(item)[0])
+            total += len(docs)
+            if not docs:
+                continue
+            if engine == "ray":
+                rejected.extend(spool.add(_run_ray(docs, settings, tracker.today, workers, imported)))
+            else:
+                local_stage = local_stage or ArticleStage(
+                    settings, tracker.today, threads=settings.embed_threads, imported=imported
+                )
+                rejected.extend(spool.add(_run_local(local_stage, docs)))
+        report = _store(tracker, rejected, spool)
+    return BackfillReport(len(files), total, (report,))
 
 
-def _store(tracker: Tracker, early: list[Rejected], results: list[bytes], *, analyze: bool) -> IngestReport:
-    """Store one file's articles in date order with their vectors cached; analyse after the last file."""
-    vectors: dict[str, Any] = {}
-    model = ""
-    ordered: list[Article | Rejected] = list(early)
-    for result, vector, name in _in_date_order(results):
-        ordered.append(result)
-        if isinstance(result, Article):
-            vectors[result.id] = vector
-            model = name
+def _store(tracker: Tracker, rejected: list[Rejected], spool: _Spool) -> IngestReport:
+    """Store every file's articles in one publication-time order, the workers' vectors cached and mentions
+    handed to the engine, then analyse them in that order."""
+    analyze = tracker.settings.analyze
+    waiting: dict[str, tuple[Any, str, str, list[Mention] | None]] = {}
+
+    def ordered() -> Iterator[Article | Rejected]:
+        yield from rejected
+        for article, vector, model, key, mentions in spool.in_date_order():
+            waiting[article.id] = (vector, model, key, mentions)
+            yield article
 
     def cache(stored: Sequence[Article]) -> None:
         # Only originals: a near-duplicate shares its original's vector, as in a plain ingest.
-        fresh = {a.id: vectors[a.id] for a in stored if a.duplicate_of is None and a.id in vectors}
-        if fresh:
-            tracker.store.save_embeddings(model, fresh)
+        by_model: dict[str, dict[str, Any]] = {}
+        handoff = tracker.models.handoff if analyze else None  # no analysis: no models to load
+        for article in stored:
+            if article.id not in waiting:
+                continue
+            vector, model, key, mentions = waiting[article.id]
+            if article.duplicate_of is None:
+                by_model.setdefault(model, {})[article.id] = vector
+            if handoff is not None and mentions is not None:
+                handoff.put(key, article, mentions)
+        for model, vectors in by_model.items():
+            tracker.store.save_embeddings(model, vectors)
+        # Everything yielded since the last flush is stored now or was skipped (already stored).
+        waiting.clear()
 
-    last = analyze and tracker.settings.analyze  # once, after the last file, in the stored order
-    return tracker.store_processed(ordered, on_flush=cache, analyze=last)
+    return tracker.store_processed(ordered(), on_flush=cache, analyze=analyze)

@@ -532,6 +532,8 @@ class Tracker:
         self.store.add_imported_aliases(records)
         if records and self._models is not None:
             self._models.gazetteer.add_aliases(records)
+            # Grown in place, it may differ from one built afresh: mentions extracted ahead no longer apply.
+            self._models = dataclasses.replace(self._models, gazetteer_key="")
         return ImportReport(len(records), tuple(rejected))
 
     # ---- digest, pair scoring, evaluation -------------------------------------------------------------------

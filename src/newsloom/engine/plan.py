@@ -154,14 +154,16 @@ def plan_batch(store: StoreView, models: Models, clusterer: Clusterer, batch: Se
 
 
 def _extract_mentions(ctx: _Context) -> list[Mention]:
+    """Raw mentions of the batch; those a backfill's workers extracted with the same gazetteer are taken."""
     from ..stages.entities import extract_mentions
 
-    gazetteer = ctx.models.gazetteer
-    return [
-        m
-        for a in ctx.batch
-        for m in guarded("entities", a, lambda x: extract_mentions(x, gazetteer), ctx.problems)
-    ]
+    gazetteer, handoff, key = ctx.models.gazetteer, ctx.models.handoff, ctx.models.gazetteer_key
+    out: list[Mention] = []
+    for a in ctx.batch:
+        ready = handoff.take(key, a)  # None unless extracted under this very key
+        out.extend(ready if ready is not None else guarded(
+            "entities", a, lambda x: extract_mentions(x, gazetteer), ctx.problems))  # fmt: skip
+    return out
 
 
 def _link(
