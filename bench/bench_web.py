@@ -43,7 +43,7 @@ from newsloom.engine.plan import BatchPlan
 from newsloom.models import Article, Claim, Entity, Event, Mention, PublicationDate, Story
 from newsloom.store import SQLiteStore
 from newsloom.web import create_app
-from newsloom.web.serve import SETTINGS_ENV
+from newsloom.web.serve import SETTINGS_ENV, patient_healthcheck
 
 
 def _synthetic_articles(n: int) -> tuple[list[Article], dict[str, list[Article]]]:
@@ -160,6 +160,7 @@ def serve_forever(path: Path, port: int, embed_threads: int, workers: int = 1) -
         port=port,
         log_level="warning",
         access_log=False,
+        **patient_healthcheck(),
     )
 
 

@@ -10,6 +10,7 @@ status live in the process that accepted them, so a server with a write token ru
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import os
 from typing import Any, TextIO
@@ -46,9 +47,23 @@ def serve(tracker: Tracker, *, host: str, port: int, out: TextIO, workers: int =
     settings = dataclasses.replace(tracker.settings, db=tracker.store.path)
     os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(settings))
     uvicorn.run(
-        "newsloom.web.serve:worker_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+        "newsloom.web.serve:worker_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        **patient_healthcheck(),
     )
     return 0
+
+
+def patient_healthcheck() -> dict[str, Any]:
+    """uvicorn's supervisor kills a worker that does not answer its ping in 5 s, which a busy 2-core machine
+    (a worker importing the model, an ingest beside it) can exceed; 30 s still catches a hung worker."""
+    if "timeout_worker_healthcheck" in inspect.signature(uvicorn.Config).parameters:  # uvicorn >= 0.30
+        return {"timeout_worker_healthcheck": 30}
+    return {}
 
 
 def worker_app() -> FastAPI:
