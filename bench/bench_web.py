@@ -15,7 +15,9 @@ Usage: ``python -m bench.bench_web --n 100000 [--store web100k.db] [--requests 5
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import json
 import os
 import random
 import shutil
@@ -41,6 +43,7 @@ from newsloom.engine.plan import BatchPlan
 from newsloom.models import Article, Claim, Entity, Event, Mention, PublicationDate, Story
 from newsloom.store import SQLiteStore
 from newsloom.web import create_app
+from newsloom.web.serve import SETTINGS_ENV, patient_healthcheck
 
 
 def _synthetic_articles(n: int) -> tuple[list[Article], dict[str, list[Article]]]:
@@ -140,19 +143,34 @@ def ids_of(path: Path) -> tuple[list[str], list[str]]:
         )
 
 
-def serve_forever(path: Path, port: int, embed_threads: int) -> None:
-    """The server process: the app over ``path`` on 127.0.0.1:``port``, no access log (as a deployment would)."""
-    app = create_app(Settings(db=str(path), embed_threads=embed_threads))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+def serve_forever(path: Path, port: int, embed_threads: int, workers: int = 1) -> None:
+    """The server process: the app over ``path`` on 127.0.0.1:``port``, no access log (as a deployment would);
+    ``workers`` > 1 runs them as ``newsloom serve --workers`` does (uvicorn's supervisor and worker processes)."""
+    settings = Settings(db=str(path), embed_threads=embed_threads)
+    if workers == 1:
+        app = create_app(settings)
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        return
+    os.environ[SETTINGS_ENV] = json.dumps(dataclasses.asdict(settings))
+    uvicorn.run(
+        "newsloom.web.serve:worker_app",
+        factory=True,
+        workers=workers,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        **patient_healthcheck(),
+    )
 
 
-def start_server(path: Path, embed_threads: int) -> tuple[str, subprocess.Popen[bytes]]:
+def start_server(path: Path, embed_threads: int, workers: int = 1) -> tuple[str, subprocess.Popen[bytes]]:
     """Run the server in its own process (the load generator must not share its GIL) and wait until it answers."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "bench.bench_web", "--serve", str(path), "--port", str(port)]
-    command += ["--embed-threads", str(embed_threads)]
+    command += ["--embed-threads", str(embed_threads), "--workers", str(workers)]
     process = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[1])
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
@@ -172,27 +190,28 @@ def ingest_forever(path: Path, seconds: float, rate: float, batch: int = 50) -> 
     rng = np.random.default_rng(11)
     begin = time.monotonic()
     stop, written, k = begin + seconds, 0, 0
+    run = os.getpid()  # new ids in every run over the same store
     with SQLiteStore(path) as store:
         while begin + written / rate < stop:
             time.sleep(max(0.0, begin + written / rate - time.monotonic()))
             synthetic = generate(batch, seed=100 + k)
             articles = [
                 Article(
-                    f"ingest-{k}-{i}",
+                    f"ingest-{run}-{k}-{i}",
                     s["source"],
-                    f"ingest:{k}:{i}",
+                    f"ingest:{run}:{k}:{i}",
                     s["title"],
                     s["text"],
                     s["language"],
                     0.99,
                     PublicationDate(dt.date.fromisoformat(s["published"][:10]), "metadata"),
                     site=s["source"],
-                    event_id=f"ev-ingest-{k}",
+                    event_id=f"ev-ingest-{run}-{k}",
                 )
                 for i, s in enumerate(synthetic)
             ]
             store.add_articles(articles, {})
-            store.apply(_analysis({f"ev-ingest-{k}": articles}))
+            store.apply(_analysis({f"ev-ingest-{run}-{k}": articles}))
             vectors = rng.standard_normal((len(articles), 384)).astype(np.float32)
             store.save_embeddings(
                 "e5-small-original", {a.id: v for a, v in zip(articles, vectors, strict=True)}
@@ -219,9 +238,12 @@ def pct(values: list[float], q: float) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU seconds a process has used so far (Linux /proc)."""
+    """User plus system CPU seconds a process and its live child processes (the workers) have used so far
+    (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return own + sum(cpu_seconds(int(child)) for child in children)
 
 
 def paced_load(base: str, urls: Sequence[str], rate: float, seconds: float, clients: int) -> dict[str, float]:
@@ -323,13 +345,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--ingest-rate", type=float, default=20.0, help="articles/s of the concurrent ingest")
     parser.add_argument("--embed-threads", type=int, default=1, help="threads of the server's query encoder")
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1], help="server processes; the paced load runs for each"
+    )
     parser.add_argument("--write", action="store_true", help="write the section of BENCHMARKS.md")
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--ingest", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
-        return serve_forever(args.serve, args.port, args.embed_threads)
+        return serve_forever(args.serve, args.port, args.embed_threads, args.workers[0])
     if args.ingest:
         return ingest_forever(args.ingest, args.seconds, args.ingest_rate)
     with tempfile.TemporaryDirectory() as folder:
@@ -365,20 +390,46 @@ def measure(path: Path, args: argparse.Namespace) -> str:
                 ms = latencies(client, batch)
                 rows.append(f"| `{name}` | {pct(ms, 50):.1f} | {pct(ms, 95):.1f} | {pct(ms, 99):.1f} |")
                 print(rows[-1], flush=True)
-        encoder = encoder_alone(
-            [u for name, b in urls.items() if "semantic" in name for u in b], args.embed_threads
-        )
-        rows.append(
-            f"| query encoder alone, same queries (in the bench process) | {pct(encoder, 50):.1f} | "
-            f"{pct(encoder, 95):.1f} | {pct(encoder, 99):.1f} |"
-        )
-        print(rows[-1], flush=True)
-        mixed = [u for name, batch in urls.items() if "semantic" not in name for u in batch[:10]]
-        random.Random(3).shuffle(mixed)
+    finally:
+        server.terminate()
+        server.wait(30)
+    encoder = encoder_alone(
+        [u for name, b in urls.items() if "semantic" in name for u in b], args.embed_threads
+    )
+    rows.append(
+        f"| query encoder alone, same queries (in the bench process) | {pct(encoder, 50):.1f} | "
+        f"{pct(encoder, 95):.1f} | {pct(encoder, 99):.1f} |"
+    )
+    print(rows[-1], flush=True)
+    mixed = [u for name, batch in urls.items() if "semantic" not in name for u in batch[:10]]
+    random.Random(3).shuffle(mixed)
+    load = [row for workers in args.workers for row in load_rows(path, mixed, workers, args)]
+    return (
+        f"## Web API latency (`bench/bench_web.py`)\n\n"
+        f"{counts.get('articles', 0)} synthetic articles, {counts.get('events', 0)} events, "
+        f"{counts.get('entities', 0)} entities, {counts.get('mentions', 0)} mentions, {counts.get('claims', 0)} "
+        "claims, one 384-d vector each, SQLite store. The server runs in its own process on 127.0.0.1 (uvicorn, "
+        f"one process, query encoder on {args.embed_threads} thread(s)); {args.requests} sequential requests per "
+        "endpoint after one warm-up search "
+        f"({warm_s:.1f} s: the model and the vector matrix are loaded once per process).\n\n"
+        + "\n".join(rows)
+        + f"\n\nPaced load of {args.rate:.0f} reads/s ({args.clients} client threads, every list and detail route "
+        f"above but semantic search, {args.seconds:.0f} s each), per number of server processes "
+        "(`newsloom serve --workers N`):\n\n"
+        "| server processes | phase | reads/s served | errors | p50 ms | p95 ms | server CPU ms per read |\n"
+        "|---|---|---|---|---|---|---|\n" + "".join(load)
+    )
+
+
+def load_rows(path: Path, mixed: Sequence[str], workers: int, args: argparse.Namespace) -> list[str]:
+    """Paced reads alone, then during a concurrent ingest, against ``workers`` server processes."""
+    base, server = start_server(path, args.embed_threads, workers)
+    try:
+        paced_load(base, mixed, args.rate / 4, 2.0, args.clients)  # every worker opens its connections
         cpu = cpu_seconds(server.pid)
         alone = paced_load(base, mixed, args.rate, args.seconds, args.clients)
         alone["cpu_ms"] = (cpu_seconds(server.pid) - cpu) * 1000 / (alone["rate"] * args.seconds)
-        print("alone", alone, flush=True)
+        print(workers, "alone", alone, flush=True)
         command = [
             sys.executable,
             "-m",
@@ -393,28 +444,16 @@ def measure(path: Path, args: argparse.Namespace) -> str:
         during = paced_load(base, mixed, args.rate, args.seconds, args.clients)
         during["cpu_ms"] = (cpu_seconds(server.pid) - cpu) * 1000 / (during["rate"] * args.seconds)
         written = int((writer.communicate()[0] or b"0").split()[-1])
-        print("during ingest", during, written, flush=True)
+        print(workers, "during ingest", during, written, flush=True)
     finally:
         server.terminate()
         server.wait(30)
-    return (
-        f"## Web API latency (`bench/bench_web.py`)\n\n"
-        f"{counts.get('articles', 0)} synthetic articles, {counts.get('events', 0)} events, "
-        f"{counts.get('entities', 0)} entities, {counts.get('mentions', 0)} mentions, {counts.get('claims', 0)} "
-        "claims, one 384-d vector each, SQLite store. The server runs in its own process on 127.0.0.1 (uvicorn, "
-        f"one process, query encoder on {args.embed_threads} thread(s)); {args.requests} sequential requests per "
-        "endpoint after one warm-up search "
-        f"({warm_s:.1f} s: the model and the vector matrix are loaded once per process).\n\n"
-        + "\n".join(rows)
-        + f"\n\nPaced load of {args.rate:.0f} reads/s ({args.clients} client threads, every list and detail route "
-        f"above but semantic search, {args.seconds:.0f} s each):\n\n"
-        "| phase | reads/s served | errors | p50 ms | p95 ms | server CPU ms per read |\n|---|---|---|---|---|---|\n"
-        f"| reads alone | {alone['rate']:.0f} | {alone['failed']:.0f} | {alone['p50']:.1f} | {alone['p95']:.1f} | "
-        f"{alone['cpu_ms']:.1f} |\n"
-        f"| during a concurrent ingest ({written} articles written, {written / args.seconds:.0f}/s in batches of 50) | "
-        f"{during['rate']:.0f} | {during['failed']:.0f} | {during['p50']:.1f} | {during['p95']:.1f} | "
-        f"{during['cpu_ms']:.1f} |\n"
-    )
+    ingest = f"during a concurrent ingest ({written} articles written, {written / args.seconds:.0f}/s in batches of 50)"
+    return [
+        f"| {workers} | {phase} | {r['rate']:.0f} | {r['failed']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | "
+        f"{r['cpu_ms']:.1f} |\n"
+        for phase, r in (("reads alone", alone), (ingest, during))
+    ]
 
 
 if __name__ == "__main__":

@@ -178,6 +178,12 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
     )
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (default: 1); more serve more reads on more cores, read-only (no token)",
+    )
 
 
 @command(
@@ -190,7 +196,7 @@ def _serve(tracker: Tracker, args: argparse.Namespace, out: TextIO) -> int:
         from .web.serve import serve
     except ImportError as exc:  # fastapi, uvicorn or jinja2 missing
         raise MissingExtra(exc.name or "fastapi", "http") from exc
-    return serve(tracker, host=args.host, port=args.port, out=out)
+    return serve(tracker, host=args.host, port=args.port, out=out, workers=args.workers)
 
 
 def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
