@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -36,7 +36,7 @@ from ..models import Article, Entity, Mention, PublicationDate
 from ..stages.embed import Embedder, lead_words
 from ..stages.event_types import TypeBank
 from ..text import tokens
-from .timeline import _date_scores, _summaries, cluster_topic, date_f1, load_crisis
+from .timeline import _date_scores, _summaries, cluster_topic, date_f1, day_members, load_crisis
 
 __all__ = ["evaluate_english_timeline", "evaluate_event_types", "format_digest_report", "rouge_n_align"]
 
@@ -170,13 +170,8 @@ def _english_summaries(
     from ..models import Event
     from ..stages.summarize import event_digest
 
-    by_day: dict[dt.date, list[list[int]]] = defaultdict(list)
-    for members in events.values():
-        by_day[min(dt.date.fromisoformat(rows[i]["date"]) for i in members)].append(members)
     out = {}
-    for day in days:
-        groups = sorted(by_day.get(day, []), key=len, reverse=True)
-        members = groups[0] if groups else [i for i, r in enumerate(rows) if r["date"] == day.isoformat()]
+    for day, members in day_members(days, rows, events).items():
         if not members:
             continue
         # The 30 articles nearest the event's centre keep linking affordable on the largest events.

@@ -144,18 +144,30 @@ def _date_scores(
     return scores
 
 
-def _summaries(
-    days: Sequence[dt.date], articles: Sequence[Mapping[str, Any]], events: Mapping[str, list[int]],
-    vectors: np.ndarray, language: str,
-) -> dict[dt.date, str]:  # fmt: skip
-    """Opening sentence of the most central article of the largest event on each day (or published that day)."""
+def day_members(
+    days: Sequence[dt.date], articles: Sequence[Mapping[str, Any]], events: Mapping[str, list[int]]
+) -> dict[dt.date, list[int]]:
+    """For each day, the members of the largest event starting that day, else the articles published that day
+    (possibly none)."""
     by_day: dict[dt.date, list[list[int]]] = defaultdict(list)
     for members in events.values():
         by_day[min(dt.date.fromisoformat(articles[i]["date"]) for i in members)].append(members)
     out = {}
     for day in days:
         groups = sorted(by_day.get(day, []), key=len, reverse=True)
-        members = groups[0] if groups else [i for i, a in enumerate(articles) if a["date"] == day.isoformat()]
+        out[day] = (
+            groups[0] if groups else [i for i, a in enumerate(articles) if a["date"] == day.isoformat()]
+        )
+    return out
+
+
+def _summaries(
+    days: Sequence[dt.date], articles: Sequence[Mapping[str, Any]], events: Mapping[str, list[int]],
+    vectors: np.ndarray, language: str,
+) -> dict[dt.date, str]:  # fmt: skip
+    """Opening sentence of the most central article of the largest event on each day (or published that day)."""
+    out = {}
+    for day, members in day_members(days, articles, events).items():
         if not members:  # a day chosen only by references: articles that mention it
             members = [i for i, a in enumerate(articles) if day in referenced_days(a)]
         if not members:
